@@ -1,0 +1,147 @@
+/* rank.c: hybrid ranking of the movies a user has not rated,
+ *   score = alpha * CF + (1 - alpha) * (content * rating_max),
+ * where CF is the model's predicted rating and content is the mean genre
+ * similarity between the candidate and the movies the user liked. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+mr_rank_params mr_rank_defaults(void)
+{
+    mr_rank_params p = {MR_ALPHA_DEFAULT, 0.0, 5};
+    return p;
+}
+
+typedef struct rank_entry {
+    mr_recommendation rec;
+    int64_t movie_id;
+} rank_entry;
+
+static int compare_entries(const void *a, const void *b)
+{
+    const rank_entry *x = a, *y = b;
+    if (x->rec.score != y->rec.score)
+        return x->rec.score > y->rec.score ? -1 : 1;
+    return (x->movie_id > y->movie_id) - (x->movie_id < y->movie_id);
+}
+
+/* Per-genre weights for the content score. For one-hot vectors
+ *   mean_l sim(c, l) = sum_{g in c} w[g] / (L * sqrt(n_c)),
+ *   w[g] = sum over liked movies l that have genre g of 1 / sqrt(n_l),
+ * so scoring every candidate costs O(genres) instead of O(liked movies). */
+static void liked_genre_weights(const mr_dataset *ds, int user, double threshold, double *w,
+                                int *n_liked)
+{
+    for (int g = 0; g < ds->n_genres; g++)
+        w[g] = 0.0;
+    *n_liked = 0;
+    for (int i = ds->user_offsets[user]; i < ds->user_offsets[user + 1]; i++) {
+        if (!(ds->user_values[i] >= threshold))
+            continue;
+        int movie = ds->user_movies[i];
+        int n = mr_genre_count(ds, movie);
+        (*n_liked)++;
+        if (n == 0)
+            continue;
+        const int *genres = ds->genre_list + ds->genre_offsets[movie];
+        double inv = 1.0 / sqrt((double)n);
+        for (int j = 0; j < n; j++)
+            w[genres[j]] += inv;
+    }
+}
+
+static double content_score(const mr_dataset *ds, int movie, const double *w, int n_liked)
+{
+    int n = mr_genre_count(ds, movie);
+    if (n_liked == 0 || n == 0)
+        return 0.0;
+    const int *genres = ds->genre_list + ds->genre_offsets[movie];
+    double sum = 0.0;
+    for (int j = 0; j < n; j++)
+        sum += w[genres[j]];
+    return sum / ((double)n_liked * sqrt((double)n));
+}
+
+static mr_status check_rank_params(const mr_rank_params *p, mr_error *err)
+{
+    if (isnan(p->alpha) || p->alpha > 1.0)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
+                       "alpha %g is out of range; use a value from 0 (content only) to 1 (CF only)", p->alpha);
+    if (!isfinite(p->like_threshold) || p->like_threshold < 0.0)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
+                       "like threshold %g is invalid; use 0 for the default or a rating such as 4", p->like_threshold);
+    if (p->top_n < 0)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "top_n %d is negative; use 0 for all candidates", p->top_n);
+    return MR_OK;
+}
+
+mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user_id,
+                       const mr_rank_params *params, mr_recommendation *out, int capacity,
+                       int *n_out, mr_error *err)
+{
+    mr_status s = mr_require_finished(ds, err);
+    if (s != MR_OK)
+        return s;
+    mr_rank_params p = params ? *params : mr_rank_defaults();
+    if ((s = check_rank_params(&p, err)) != MR_OK)
+        return s;
+    if (!n_out || capacity < 0 || (capacity > 0 && !out))
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "output is NULL or capacity %d is negative", capacity);
+    *n_out = 0;
+
+    int user = mr_dataset_user_index(ds, user_id);
+    if (user < 0)
+        return mr_fail(err, MR_ERR_NOT_FOUND,
+                       "user %lld is not in the data set; pick one of the %d users who rated a movie",
+                       (long long)user_id, ds->n_users);
+
+    double alpha = p.alpha < 0.0 ? MR_ALPHA_DEFAULT : p.alpha;
+    double scale = ds->rating_scale_max;
+    double threshold = p.like_threshold > 0.0 ? p.like_threshold : 0.8 * scale;
+    int model_user = model ? mr_model_find_user(model, user_id) : -1;
+
+    double *w = malloc(sizeof(double) * (size_t)(ds->n_genres ? ds->n_genres : 1));
+    rank_entry *entries = malloc(sizeof(rank_entry) * (size_t)(ds->n_movies ? ds->n_movies : 1));
+    if (!w || !entries) {
+        free(w);
+        free(entries);
+        return mr_fail(err, MR_ERR_NO_MEMORY, "out of memory while ranking %d movies", ds->n_movies);
+    }
+    int n_liked = 0;
+    liked_genre_weights(ds, user, threshold, w, &n_liked);
+
+    /* Candidates: catalog movies the user has not rated. The user's list is
+     * sorted by movie index, so one cursor walks it alongside the catalog. */
+    int n = 0;
+    int cursor = ds->user_offsets[user], end = ds->user_offsets[user + 1];
+    for (int movie = 0; movie < ds->n_movies; movie++) {
+        if (cursor < end && ds->user_movies[cursor] == movie) {
+            cursor++;
+            continue;
+        }
+        mr_recommendation *r = &entries[n].rec;
+        r->movie_index = movie;
+        r->content_score = content_score(ds, movie, w, n_liked);
+        int model_movie = model_user >= 0 ? mr_model_find_movie(model, ds->movie_ids[movie]) : -1;
+        r->has_cf = model_movie >= 0;
+        r->cf_score = r->has_cf ? mr_model_dot(model, model_user, model_movie) : 0.0;
+
+        /* Without CF factors the CF term counts as 0. */
+        double content_scaled = r->content_score * scale;
+        r->score = alpha * r->cf_score + (1.0 - alpha) * content_scaled;
+        entries[n].movie_id = ds->movie_ids[movie];
+        n++;
+    }
+    qsort(entries, (size_t)n, sizeof *entries, compare_entries);
+
+    int limit = p.top_n > 0 && p.top_n < n ? p.top_n : n;
+    if (limit > capacity)
+        limit = capacity;
+    for (int i = 0; i < limit; i++)
+        out[i] = entries[i].rec;
+    *n_out = limit;
+    free(w);
+    free(entries);
+    return MR_OK;
+}
