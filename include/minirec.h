@@ -231,14 +231,37 @@ mr_status mr_similar_movies(const mr_dataset *ds, int64_t movie_id, int top_n,
 /* 5. Matrix factorization (SGD)                                            */
 /* ======================================================================== */
 
+/* SGD kernels. Every kernel applies the same update; they differ in
+ * precision and speed.
+ *   EXACT         double, scalar, sums left to right: reproduces numpy float64
+ *                 results bit for bit (e.g. the default run on the built-in data)
+ *   SCALAR_FLOAT  float, scalar: the plain reference for SIMD_FLOAT
+ *   SIMD_FLOAT    float, 4 lanes (SSE natively, simd128 in WebAssembly built
+ *                 with -msimd128); about 1e-6 relative from SCALAR_FLOAT
+ *   AUTO          EXACT up to 50,000 ratings, SIMD_FLOAT above
+ * Float kernels keep padded float copies of U and V, with rows of k rounded up
+ * to a multiple of 4, and copy them back to the double U and V after each
+ * mr_model_train call. Training ratings are stored as float, which is exact
+ * for halves and integers. */
+typedef enum mr_kernel {
+    MR_KERNEL_AUTO = 0,
+    MR_KERNEL_EXACT = 1,
+    MR_KERNEL_SCALAR_FLOAT = 2,
+    MR_KERNEL_SIMD_FLOAT = 3
+} mr_kernel;
+
+/* Returns a static name such as "exact (scalar double)". */
+const char *mr_kernel_name(mr_kernel kernel);
+
 /* Training settings; mr_train_defaults() gives k 3, learning rate 0.01,
- * regularization 0.1, 500 epochs, seed 42. */
+ * regularization 0.1, 500 epochs, seed 42, kernel AUTO. */
 typedef struct mr_train_params {
     int k;                 /* latent factors per user and movie, 1..1024 */
     double learning_rate;  /* step size, > 0 */
     double regularization; /* L2 weight, >= 0 */
     int epochs;            /* total epochs the caller intends to run, >= 1 */
     uint32_t seed;         /* seeds the generator that draws U, V and shuffles */
+    mr_kernel kernel;      /* which SGD kernel runs the epochs */
 } mr_train_params;
 
 mr_train_params mr_train_defaults(void);
@@ -262,6 +285,8 @@ int mr_model_epochs_done(const mr_model *m);
 /* RMSE of each finished epoch, mr_model_epochs_done() values. */
 const double *mr_model_rmse(const mr_model *m);
 int mr_model_k(const mr_model *m);
+/* The kernel chosen at creation (AUTO resolved). */
+mr_kernel mr_model_kernel(const mr_model *m);
 int mr_model_n_users(const mr_model *m);
 int mr_model_n_movies(const mr_model *m);
 int64_t mr_model_user_id(const mr_model *m, int index);

@@ -162,10 +162,11 @@ MR_EXPORT int mr_js_similar(const mr_dataset *ds, double movie_id, int top_n, do
 /* ------------------------------------------------------------------------ */
 
 /* Returns a model with U and V drawn, or 0. */
+/* kernel: 0 auto, 1 exact, 2 scalar float, 3 SIMD float. */
 MR_EXPORT mr_model *mr_js_model_create(const mr_dataset *ds, int k, double learning_rate,
-                                       double regularization, int epochs, double seed)
+                                       double regularization, int epochs, double seed, int kernel)
 {
-    mr_train_params p = {k, learning_rate, regularization, epochs, (uint32_t)seed};
+    mr_train_params p = {k, learning_rate, regularization, epochs, (uint32_t)seed, (mr_kernel)kernel};
     return mr_model_create(ds, &p, &last_error);
 }
 MR_EXPORT void mr_js_model_destroy(mr_model *m) { mr_model_destroy(m); }
@@ -174,6 +175,8 @@ MR_EXPORT int mr_js_model_train(mr_model *m, int n_epochs) { return (int)mr_mode
 MR_EXPORT int mr_js_model_epochs_done(const mr_model *m) { return mr_model_epochs_done(m); }
 MR_EXPORT const double *mr_js_model_rmse(const mr_model *m) { return mr_model_rmse(m); }
 MR_EXPORT int mr_js_model_k(const mr_model *m) { return mr_model_k(m); }
+MR_EXPORT int mr_js_model_kernel(const mr_model *m) { return (int)mr_model_kernel(m); }
+MR_EXPORT const char *mr_js_kernel_name(int kernel) { return mr_kernel_name((mr_kernel)kernel); }
 MR_EXPORT int mr_js_model_n_users(const mr_model *m) { return mr_model_n_users(m); }
 MR_EXPORT int mr_js_model_n_movies(const mr_model *m) { return mr_model_n_movies(m); }
 

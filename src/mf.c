@@ -8,29 +8,34 @@
  *   dU  = -2 e V[m] + 2 reg U[u]
  *   dV  = -2 e U[u] + 2 reg V[m]      (both from the values before the step)
  *   U[u] -= lr dU,  V[m] -= lr dV
- * Sums run left to right in double precision, matching numpy's float64
- * results bit for bit when the build does not contract a*b+c into an FMA. */
+ * The exact kernel sums left to right in double precision, matching numpy's
+ * float64 results bit for bit when the build does not contract a*b+c into an
+ * FMA; the float kernels (sgd_kernels.c) trade that for speed. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "sgd_kernels.h"
+
+/* Data sets up to this many ratings train with the exact kernel under
+ * MR_KERNEL_AUTO; larger ones with the SIMD float kernel. */
+#define MR_EXACT_MAX_RATINGS 50000
 
 /* An epoch whose RMSE exceeds this is treated as diverged. */
 #define MR_RMSE_LIMIT 1e6
-
-typedef struct mr_triple {
-    int u, m;     /* model indices */
-    double r;
-} mr_triple;
 
 struct mr_model {
     mr_train_params params;
     int n_users, n_movies, n_triples;
     int64_t *user_ids;   /* (n_users,) ascending */
     int64_t *movie_ids;  /* (n_movies,) ascending */
-    double *U;           /* (n_users, k) */
+    double *U;           /* (n_users, k), current after every mr_model_train */
     double *V;           /* (n_movies, k) */
+    mr_kernel kernel;    /* never MR_KERNEL_AUTO */
+    int kp;              /* float row stride: k rounded up to a multiple of 4 */
+    float *Uf;           /* (n_users, kp), float kernels only */
+    float *Vf;           /* (n_movies, kp) */
     mr_triple *triples;  /* (n_triples,) shuffled every epoch */
     mr_rng rng;
     int epochs_done, rmse_cap;
@@ -40,7 +45,7 @@ struct mr_model {
 
 mr_train_params mr_train_defaults(void)
 {
-    mr_train_params p = {3, 0.01, 0.1, 500, 42u};
+    mr_train_params p = {3, 0.01, 0.1, 500, 42u, MR_KERNEL_AUTO};
     return p;
 }
 
@@ -58,6 +63,10 @@ static mr_status check_params(const mr_train_params *p, mr_error *err)
                        "regularization %g is invalid; use 0 or a positive number such as 0.1", p->regularization);
     if (p->epochs < 1)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "epochs = %d is invalid; use at least 1", p->epochs);
+    if (p->kernel < MR_KERNEL_AUTO || p->kernel > MR_KERNEL_SIMD_FLOAT)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
+                       "kernel %d is unknown; use 0 (auto), 1 (exact), 2 (scalar float) or 3 (SIMD float)",
+                       (int)p->kernel);
     return MR_OK;
 }
 
@@ -83,6 +92,36 @@ static int find_id(const int64_t *ids, int n, int64_t id)
     return -1;
 }
 
+/* Allocates the padded float copies of U and V; returns 0 or -1. */
+static int init_float_factors(mr_model *m)
+{
+    int k = m->params.k;
+    m->kp = (k + 3) / 4 * 4;
+    m->Uf = calloc((size_t)m->n_users * (size_t)m->kp, sizeof(float));
+    m->Vf = calloc((size_t)m->n_movies * (size_t)m->kp, sizeof(float));
+    if (!m->Uf || !m->Vf)
+        return -1;
+    for (int i = 0; i < m->n_users; i++)
+        for (int f = 0; f < k; f++)
+            m->Uf[(size_t)i * m->kp + f] = (float)m->U[(size_t)i * k + f];
+    for (int i = 0; i < m->n_movies; i++)
+        for (int f = 0; f < k; f++)
+            m->Vf[(size_t)i * m->kp + f] = (float)m->V[(size_t)i * k + f];
+    return 0;
+}
+
+/* Copies float factors back into U and V so every query reads doubles. */
+static void sync_double_factors(mr_model *m)
+{
+    int k = m->params.k;
+    for (int i = 0; i < m->n_users; i++)
+        for (int f = 0; f < k; f++)
+            m->U[(size_t)i * k + f] = m->Uf[(size_t)i * m->kp + f];
+    for (int i = 0; i < m->n_movies; i++)
+        for (int f = 0; f < k; f++)
+            m->V[(size_t)i * k + f] = m->Vf[(size_t)i * m->kp + f];
+}
+
 /* ======================================================================== */
 /* Lifecycle                                                                */
 /* ======================================================================== */
@@ -96,6 +135,8 @@ void mr_model_destroy(mr_model *m)
     free(m->U);
     free(m->V);
     free(m->triples);
+    free(m->Uf);
+    free(m->Vf);
     free(m->rmse);
     free(m);
 }
@@ -150,7 +191,7 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
     for (int r = 0; r < ds->n_ratings; r++) {
         m->triples[r].u = ds->ratings[r].user;
         m->triples[r].m = catalog_to_model[ds->ratings[r].movie];
-        m->triples[r].r = ds->ratings[r].rating;
+        m->triples[r].r = (float)ds->ratings[r].rating;
     }
     free(catalog_to_model);
 
@@ -160,6 +201,16 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
         m->U[i] = 0.1 * mr_rng_gauss(&m->rng);
     for (size_t i = 0; i < (size_t)m->n_movies * (size_t)k; i++)
         m->V[i] = 0.1 * mr_rng_gauss(&m->rng);
+
+    m->kernel = params->kernel;
+    if (m->kernel == MR_KERNEL_AUTO)
+        m->kernel = ds->n_ratings <= MR_EXACT_MAX_RATINGS ? MR_KERNEL_EXACT : MR_KERNEL_SIMD_FLOAT;
+    if (m->kernel != MR_KERNEL_EXACT && init_float_factors(m) != 0) {
+        mr_model_destroy(m);
+        mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for float factors of %d users, %d movies and k = %d",
+                ds->n_users, n_rated, k);
+        return NULL;
+    }
     return m;
 }
 
@@ -176,34 +227,6 @@ static void shuffle_triples(mr_triple *t, int n, mr_rng *rng)
         t[i] = t[j];
         t[j] = tmp;
     }
-}
-
-/* One pass over the triples; returns the sum of squared errors before each
- * step. Scalar reference kernel. */
-static double sgd_epoch(double *U, double *V, const mr_triple *t, int n, int k, double lr, double reg)
-{
-    double total = 0.0;
-    for (int i = 0; i < n; i++) {
-        double *Uu = U + (size_t)t[i].u * (size_t)k;
-        double *Vm = V + (size_t)t[i].m * (size_t)k;
-
-        double pred = 0.0;
-        for (int f = 0; f < k; f++)
-            pred += Uu[f] * Vm[f];
-        double e = t[i].r - pred;
-
-        /* Both gradients use the factors from before this step. */
-        double ge = -2.0 * e, gr = 2.0 * reg;
-        for (int f = 0; f < k; f++) {
-            double u = Uu[f], v = Vm[f];
-            double du = ge * v + gr * u;
-            double dv = ge * u + gr * v;
-            Uu[f] = u - lr * du;
-            Vm[f] = v - lr * dv;
-        }
-        total += e * e;
-    }
-    return total;
 }
 
 mr_status mr_model_train(mr_model *m, int n_epochs, mr_error *err)
@@ -231,19 +254,31 @@ mr_status mr_model_train(mr_model *m, int n_epochs, mr_error *err)
     const mr_train_params *p = &m->params;
     for (int e = 0; e < n_epochs; e++) {
         shuffle_triples(m->triples, m->n_triples, &m->rng);
-        double total = sgd_epoch(m->U, m->V, m->triples, m->n_triples, p->k, p->learning_rate,
-                                 p->regularization);
+        double total;
+        if (m->kernel == MR_KERNEL_EXACT)
+            total = mr_sgd_epoch_exact(m->U, m->V, m->triples, m->n_triples, p->k, p->learning_rate,
+                                       p->regularization);
+        else if (m->kernel == MR_KERNEL_SCALAR_FLOAT)
+            total = mr_sgd_epoch_scalar_float(m->Uf, m->Vf, m->triples, m->n_triples, m->kp,
+                                              (float)p->learning_rate, (float)p->regularization);
+        else
+            total = mr_sgd_epoch_simd_float(m->Uf, m->Vf, m->triples, m->n_triples, m->kp,
+                                            (float)p->learning_rate, (float)p->regularization);
         double rmse = sqrt(total / m->n_triples);
         m->rmse[m->epochs_done++] = rmse;
 
         if (!isfinite(rmse) || rmse > MR_RMSE_LIMIT) {
             m->diverged = 1;
+            if (m->kernel != MR_KERNEL_EXACT)
+                sync_double_factors(m);
             return mr_fail(err, MR_ERR_DIVERGED,
                            "training diverged at epoch %d (RMSE %g) with learning rate %g; "
                            "lower the learning rate, for example to %g",
                            m->epochs_done, rmse, p->learning_rate, p->learning_rate / 10.0);
         }
     }
+    if (m->kernel != MR_KERNEL_EXACT)
+        sync_double_factors(m);
     return MR_OK;
 }
 
@@ -254,6 +289,23 @@ mr_status mr_model_train(mr_model *m, int n_epochs, mr_error *err)
 int mr_model_epochs_done(const mr_model *m) { return m ? m->epochs_done : 0; }
 const double *mr_model_rmse(const mr_model *m) { return m ? m->rmse : NULL; }
 int mr_model_k(const mr_model *m) { return m ? m->params.k : 0; }
+mr_kernel mr_model_kernel(const mr_model *m) { return m ? m->kernel : MR_KERNEL_AUTO; }
+
+const char *mr_kernel_name(mr_kernel kernel)
+{
+    switch (kernel) {
+    case MR_KERNEL_AUTO: return "auto";
+    case MR_KERNEL_EXACT: return "exact (scalar double)";
+    case MR_KERNEL_SCALAR_FLOAT: return "scalar float";
+    case MR_KERNEL_SIMD_FLOAT:
+#if defined(__wasm_simd128__) || defined(__SSE2__) || defined(__ARM_NEON)
+        return "SIMD float";
+#else
+        return "SIMD float (emulated: this build has no SIMD)";
+#endif
+    }
+    return "unknown";
+}
 int mr_model_n_users(const mr_model *m) { return m ? m->n_users : 0; }
 int mr_model_n_movies(const mr_model *m) { return m ? m->n_movies : 0; }
 int64_t mr_model_user_id(const mr_model *m, int i) { return m && i >= 0 && i < m->n_users ? m->user_ids[i] : -1; }

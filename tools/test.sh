@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: native (ctest), the WebAssembly module
+# in Node, and the page in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/setup.sh
+tools/build.sh
+
+echo "test: native (ctest)"
+(cd build/native && ctest --output-on-failure -j"$(nproc)")
+
+echo "test: WebAssembly in Node and the page in Chromium"
+node --test --test-concurrency=1 tests/node/ tests/browser/
