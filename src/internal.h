@@ -96,7 +96,8 @@ int mr_count_shared(const int *a, int na, const int *b, int nb);
 /* Model row of a user or movie id, or -1 when the model has no factors for it. */
 int mr_model_find_user(const mr_model *m, int64_t user_id);
 int mr_model_find_movie(const mr_model *m, int64_t movie_id);
-/* U[user] . V[movie] by model rows, summed left to right. */
+/* U[user] . V[movie] by model rows: summed left to right in double for the
+ * exact kernel, in float with the SIMD dot product for the float kernels. */
 double mr_model_dot(const mr_model *m, int user, int movie);
 
 #endif

@@ -318,6 +318,10 @@ int mr_model_find_movie(const mr_model *m, int64_t movie_id) { return find_id(m-
 
 double mr_model_dot(const mr_model *m, int user, int movie)
 {
+    if (m->kernel != MR_KERNEL_EXACT)
+        return mr_dot_simd_float(m->Uf + (size_t)user * (size_t)m->kp,
+                                 m->Vf + (size_t)movie * (size_t)m->kp, m->kp);
+
     int k = m->params.k;
     const double *Uu = m->U + (size_t)user * (size_t)k;
     const double *Vm = m->V + (size_t)movie * (size_t)k;

@@ -26,6 +26,44 @@ static int compare_entries(const void *a, const void *b)
     return (x->movie_id > y->movie_id) - (x->movie_id < y->movie_id);
 }
 
+/* Moves the entry at `i` down a heap whose root is the worst entry kept. */
+static void sift_down(rank_entry *heap, int n, int i)
+{
+    for (;;) {
+        int worst = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && compare_entries(&heap[l], &heap[worst]) > 0)
+            worst = l;
+        if (r < n && compare_entries(&heap[r], &heap[worst]) > 0)
+            worst = r;
+        if (worst == i)
+            return;
+        rank_entry tmp = heap[i];
+        heap[i] = heap[worst];
+        heap[worst] = tmp;
+        i = worst;
+    }
+}
+
+/* Keeps the best `top_n` of `n` entries at the front of the array, sorted:
+ * O(n log top_n) with a heap of the kept entries, worst at the root. */
+static int select_top(rank_entry *entries, int n, int top_n)
+{
+    if (top_n <= 0 || top_n >= n) {
+        qsort(entries, (size_t)n, sizeof *entries, compare_entries);
+        return n;
+    }
+    for (int i = top_n / 2 - 1; i >= 0; i--)
+        sift_down(entries, top_n, i);
+    for (int i = top_n; i < n; i++) {
+        if (compare_entries(&entries[i], &entries[0]) < 0) {
+            entries[0] = entries[i];
+            sift_down(entries, top_n, 0);
+        }
+    }
+    qsort(entries, (size_t)top_n, sizeof *entries, compare_entries);
+    return top_n;
+}
+
 /* Per-genre weights for the content score. For one-hot vectors
  *   mean_l sim(c, l) = sum_{g in c} w[g] / (L * sqrt(n_c)),
  *   w[g] = sum over liked movies l that have genre g of 1 / sqrt(n_l),
@@ -133,9 +171,7 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
         entries[n].movie_id = ds->movie_ids[movie];
         n++;
     }
-    qsort(entries, (size_t)n, sizeof *entries, compare_entries);
-
-    int limit = p.top_n > 0 && p.top_n < n ? p.top_n : n;
+    int limit = select_top(entries, n, p.top_n);
     if (limit > capacity)
         limit = capacity;
     for (int i = 0; i < limit; i++)

@@ -93,6 +93,15 @@ static inline f32x4 load4(const float *p)
 
 static inline void store4(float *p, f32x4 v) { memcpy(p, &v, sizeof v); }
 
+/* Dot product in 4 lane sums, added pairwise at the end. */
+float mr_dot_simd_float(const float *a, const float *b, int kp)
+{
+    f32x4 acc = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int f = 0; f < kp; f += 4)
+        acc += load4(a + f) * load4(b + f);
+    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+}
+
 double mr_sgd_epoch_simd_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
                                float reg)
 {
@@ -101,11 +110,7 @@ double mr_sgd_epoch_simd_float(float *U, float *V, const mr_triple *t, int n, in
         float *Uu = U + (size_t)t[i].u * (size_t)kp;
         float *Vm = V + (size_t)t[i].m * (size_t)kp;
 
-        /* Dot product in 4 lane sums, added pairwise at the end. */
-        f32x4 acc = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int f = 0; f < kp; f += 4)
-            acc += load4(Uu + f) * load4(Vm + f);
-        float pred = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        float pred = mr_dot_simd_float(Uu, Vm, kp);
         float e = t[i].r - pred;
 
         /* u' = u - lr (ge v + gr u) = a u + b v with a = 1 - lr gr, b = -lr ge. */

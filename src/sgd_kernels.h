@@ -20,4 +20,7 @@ double mr_sgd_epoch_scalar_float(float *U, float *V, const mr_triple *t, int n, 
 double mr_sgd_epoch_simd_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
                                float reg);
 
+/* Dot product of two padded float rows of length kp (a multiple of 4). */
+float mr_dot_simd_float(const float *a, const float *b, int kp);
+
 #endif
