@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "minirec.h"
+#include "internal.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten/emscripten.h>
@@ -21,6 +21,13 @@ static mr_error last_error;
 /* ------------------------------------------------------------------------ */
 
 MR_EXPORT const char *mr_js_error_message(void) { return last_error.message; }
+
+/* Records an allocation failure of the ABI's own scratch arrays. */
+static void scratch_failed(int rows, const char *what)
+{
+    mr_fail(&last_error, MR_ERR_NO_MEMORY, "out of memory allocating %d %s rows; load a smaller data set",
+            rows, what);
+}
 MR_EXPORT int mr_js_error_status(void) { return (int)last_error.status; }
 
 /* ------------------------------------------------------------------------ */
@@ -111,7 +118,7 @@ MR_EXPORT int mr_js_popularity(const mr_dataset *ds, int min_count, double *out,
 {
     mr_popularity *rows = malloc(sizeof *rows * (size_t)(capacity > 0 ? capacity : 1));
     if (!rows) {
-        last_error.status = MR_ERR_NO_MEMORY;
+        scratch_failed(capacity, "popularity");
         return -1;
     }
     int n = 0;
@@ -141,7 +148,7 @@ MR_EXPORT int mr_js_similar(const mr_dataset *ds, double movie_id, int top_n, do
 {
     mr_scored_movie *rows = malloc(sizeof *rows * (size_t)(top_n > 0 ? top_n : 1));
     if (!rows) {
-        last_error.status = MR_ERR_NO_MEMORY;
+        scratch_failed(top_n, "similar-movie");
         return -1;
     }
     int n = 0;
@@ -179,6 +186,12 @@ MR_EXPORT int mr_js_model_kernel(const mr_model *m) { return (int)mr_model_kerne
 MR_EXPORT const char *mr_js_kernel_name(int kernel) { return mr_kernel_name((mr_kernel)kernel); }
 MR_EXPORT int mr_js_model_n_users(const mr_model *m) { return mr_model_n_users(m); }
 MR_EXPORT int mr_js_model_n_movies(const mr_model *m) { return mr_model_n_movies(m); }
+/* Model user or movie id by model row (ascending id order). */
+MR_EXPORT double mr_js_model_user_id(const mr_model *m, int i) { return (double)mr_model_user_id(m, i); }
+MR_EXPORT double mr_js_model_movie_id(const mr_model *m, int i) { return (double)mr_model_movie_id(m, i); }
+/* U is (n_users, k) and V is (n_movies, k), row-major, owned by the model. */
+MR_EXPORT const double *mr_js_model_user_factors(const mr_model *m) { return mr_model_user_factors(m); }
+MR_EXPORT const double *mr_js_model_movie_factors(const mr_model *m) { return mr_model_movie_factors(m); }
 
 /* Predicted rating, or NaN when the model never saw the user or the movie. */
 MR_EXPORT double mr_js_model_predict(const mr_model *m, double user_id, double movie_id)
@@ -196,7 +209,7 @@ MR_EXPORT int mr_js_recommend(const mr_dataset *ds, const mr_model *model, doubl
 {
     mr_recommendation *rows = malloc(sizeof *rows * (size_t)(capacity > 0 ? capacity : 1));
     if (!rows) {
-        last_error.status = MR_ERR_NO_MEMORY;
+        scratch_failed(capacity, "recommendation");
         return -1;
     }
     mr_rank_params p = {alpha, like_threshold, top_n};

@@ -1,0 +1,50 @@
+// log.js: the status line above the page and the message panel below it.
+// Errors go to both. A message repeated in a row is counted, not repeated.
+
+import { h } from './dom.js';
+
+const MAX_ENTRIES = 200;
+
+/**
+ * Creates the logger over a status element and a message list element.
+ * `onError` is called for every error entry (the page uses it to reveal the
+ * panel in embedded views).
+ */
+export function createLog(statusElement, listElement, { onError = () => {} } = {}) {
+  let lastEntry = null;
+
+  function add(level, message) {
+    const text = String(message);
+    if (lastEntry && lastEntry.level === level && lastEntry.text === text) {
+      lastEntry.count += 1;
+      lastEntry.countNode.textContent = ` (×${lastEntry.count})`;
+      return;
+    }
+    const time = new Date().toLocaleTimeString('en-GB', { hour12: false });
+    const countNode = h('span', { class: 'log-count' });
+    const item = h('li', { class: `log-${level}` },
+      h('span', { class: 'log-time' }, time), ' ', h('span', { class: 'log-level' }, level), ' ', text, countNode);
+    listElement.append(item);
+    while (listElement.children.length > MAX_ENTRIES) listElement.firstElementChild.remove();
+    listElement.scrollTop = listElement.scrollHeight;
+    lastEntry = { level, text, count: 1, countNode };
+    if (level === 'error') onError(text);
+  }
+
+  function setStatus(text, kind = 'info') {
+    statusElement.textContent = text;
+    statusElement.dataset.kind = kind;
+  }
+
+  return {
+    info: (message) => add('info', message),
+    warn: (message) => add('warning', message),
+    /** Logs an error and shows it in the status line. */
+    error(message) {
+      add('error', message);
+      setStatus(String(message), 'error');
+    },
+    /** Sets the status line. kind is info, busy, ok or error. */
+    status: setStatus,
+  };
+}
