@@ -3,7 +3,8 @@
  *
  * Contents
  *   1. Status codes and errors
- *   2. Data set: movies, ratings, id maps, loading (built-in and MovieLens CSV)
+ *   2. Data set: movies, ratings, id maps, loading (built-in, MovieLens and
+ *      MovieTweetings files)
  *   3. Popularity baseline
  *   4. Content: genre vocabulary, one-hot vectors, cosine similarity
  *   5. Matrix factorization trained by stochastic gradient descent
@@ -38,8 +39,9 @@
  *
  * Limits
  *   Counts are int (about 2.1e9). Titles and genre names are stored as given
- *   (UTF-8 expected, not validated). Training uses double precision throughout
- *   so the default run reproduces numpy's float64 arithmetic exactly.
+ *   (UTF-8 expected, not validated). Training ratings are stored as float. The
+ *   exact kernel (the default up to 50,000 ratings) trains in double precision
+ *   and reproduces numpy's float64 arithmetic bit for bit; see mr_kernel.
  */
 #ifndef MINIREC_H
 #define MINIREC_H
@@ -86,9 +88,14 @@ typedef struct mr_dataset mr_dataset;
 
 /* Counts gathered while loading, for the "what was read" summary. */
 typedef struct mr_load_report {
-    int n_duplicates;        /* (user, movie) pairs seen again; the last rating wins */
+    int n_duplicates;          /* (user, movie) pairs seen again, counted by mr_dataset_finish,
+                                  which keeps the first position and the last rating */
     int n_movies_from_ratings; /* rated movies absent from the movies file, added untitled */
-    int n_lines;             /* data lines read, headers excluded */
+    int n_lines;               /* data lines read, headers and skipped lines excluded */
+    int n_files;               /* files read through parsers (see mr_dataset_file) */
+    int n_skipped;             /* malformed lines skipped in lenient mode, all files */
+    int n_converted_lines;     /* lines converted from Latin-1 or Windows-1252 to UTF-8 */
+    int n_ratings_rounded;     /* ratings not exact in single precision, stored rounded */
 } mr_load_report;
 
 /* Creates an empty data set, or returns NULL when out of memory. */
@@ -107,29 +114,41 @@ mr_status mr_dataset_add_movie(mr_dataset *ds, int64_t movie_id, const char *tit
                                const char *genres, mr_error *err);
 
 /* Records a rating. A movie id not in the catalog is appended without title or
- * genres. A repeated (user, movie) pair overwrites the earlier value in place
- * and is counted in the load report. Rejects non-finite ratings. */
+ * genres. A repeated (user, movie) pair is resolved by mr_dataset_finish: the
+ * pair keeps the position of its first rating and the value of its last, and
+ * is counted in the load report. Ratings are stored in single precision, which
+ * is exact for whole numbers and halves. Rejects non-finite ratings and
+ * magnitudes above FLT_MAX (about 3.4e38). */
 mr_status mr_dataset_add_rating(mr_dataset *ds, int64_t user_id, int64_t movie_id,
                                 double rating, mr_error *err);
 
 /* Builds the indexes every query needs: users sorted by id, per-user and
- * per-movie rating lists, the genre vocabulary, the rating scale. Call after the
- * last add; queries on an unfinished data set fail with MR_ERR_STATE. */
+ * per-movie rating lists, the genre vocabulary, the rating scale, and resolves
+ * repeated (user, movie) pairs. Call after the last add; queries on an
+ * unfinished data set fail with MR_ERR_STATE. Memory: 20 bytes per rating once
+ * finished, 12 in input order plus 8 in the per-user index. */
 mr_status mr_dataset_finish(mr_dataset *ds, mr_error *err);
 
 int mr_dataset_n_movies(const mr_dataset *ds);
 int mr_dataset_n_users(const mr_dataset *ds);
+/* Ratings stored; before mr_dataset_finish this still counts repeated pairs. */
 int mr_dataset_n_ratings(const mr_dataset *ds);
 /* Load counters; all zero for the built-in set. */
 mr_load_report mr_dataset_report(const mr_dataset *ds);
 /* Largest value of the rating scale: 5 when every rating is at most 5, 10 when
- * at most 10, otherwise the largest rating. Used to scale content scores. */
+ * at most 10, otherwise the largest rating. A file read as MovieTweetings
+ * declares a 0-10 scale, so its data set reports at least 10. Used to scale
+ * content scores. */
 double mr_dataset_rating_max(const mr_dataset *ds);
 double mr_dataset_rating_min(const mr_dataset *ds);
 
 /* Movie by catalog index (0 <= index < n_movies). Titles are "" when unknown. */
 int64_t mr_dataset_movie_id(const mr_dataset *ds, int index);
 const char *mr_dataset_movie_title(const mr_dataset *ds, int index);
+/* The movie id as the file wrote it, for display: "0000008" for MovieTweetings
+ * id 8, the decimal id for movies added by mr_dataset_add_movie or
+ * mr_dataset_add_rating, "" for an invalid index. Lookups use the integer id. */
+const char *mr_dataset_movie_label(const mr_dataset *ds, int index);
 /* Genres of a movie as indices into the vocabulary, ascending. Writes the
  * count to *n_out; the array belongs to the data set. */
 const int *mr_dataset_movie_genres(const mr_dataset *ds, int index, int *n_out);
@@ -157,36 +176,159 @@ int mr_dataset_most_active_users(const mr_dataset *ds, int *out, int capacity);
 /* Writes up to `capacity` movie indices, most ratings first (ties by movie id). */
 int mr_dataset_most_rated_movies(const mr_dataset *ds, int *out, int capacity);
 
-/* Streaming loader for MovieLens CSV files (ml-latest-small and later):
- * a header line, UTF-8, quoted titles containing commas or doubled quotes,
- * '|'-separated genres, half-star ratings, LF or CRLF line ends. Bytes may be
- * fed in chunks of any size, split anywhere. Movies must be loaded before
- * ratings for titles to attach in catalog order. */
+/* ------------------------------------------------------------------------ */
+/* Loading files                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Streaming loader for the MovieLens and MovieTweetings files as downloaded.
+ * Bytes may be fed in chunks of any size, split anywhere; no whole-file copy
+ * is made. Load movies before ratings so titles attach to the catalog order,
+ * and u.genre before u.item.
+ *
+ *   kind                  release               line
+ *   MR_FILE_RATINGS_CSV   ml-latest(-small),    header userId,movieId,rating[,timestamp]
+ *                         ml-20m/25m/32m
+ *   MR_FILE_MOVIES_CSV    same                  header movieId,title,genres; titles may be
+ *                                               quoted with commas and doubled quotes
+ *   MR_FILE_RATINGS_DAT   ml-1m, ml-10m,        user::movie::rating::timestamp
+ *                         MovieTweetings
+ *   MR_FILE_MOVIES_DAT    same                  movie::title (year)::Genre|Genre
+ *   MR_FILE_ML100K_DATA   ml-100k u.data        user TAB item TAB rating TAB timestamp
+ *   MR_FILE_ML100K_ITEM   ml-100k u.item        id|title|release date|video release
+ *                                               date|IMDb URL|one 0/1 flag per genre
+ *   MR_FILE_ML100K_GENRE  ml-100k u.genre       name|index
+ *
+ * MR_FILE_AUTO decides the kind from the file name when it is one of u.data,
+ * u.item, u.genre, ratings.dat, movies.dat, ratings.csv, movies.csv (any
+ * directory, any letter case), otherwise from the first non-empty line: a CSV
+ * header, then the separator ("::", tab or '|'), the field count and which
+ * fields are numbers (see mr_detect_file_kind). A first line that matches no
+ * format fails the file with MR_ERR_PARSE, also in lenient mode.
+ *
+ * Details shared by all kinds:
+ *   - Line ends are LF or CRLF; a UTF-8 byte order mark is skipped; blank
+ *     lines are ignored; lines longer than 65536 bytes are malformed.
+ *   - Text is decided per line: valid UTF-8 passes through, any other line is
+ *     read as Windows-1252 (Latin-1, with 0x80-0x9F as Windows-1252 letters
+ *     and punctuation) and converted to UTF-8, so byte 0xE9 becomes "é".
+ *   - Ids are decimal integers; the text of a movie id is kept as its label
+ *     (mr_dataset_movie_label), so "0000008" displays as written. Timestamps
+ *     are not read. A ratings line may omit the timestamp.
+ *   - u.item genre flags take their names from u.genre when it was loaded
+ *     first. Otherwise they take the 19 standard ml-100k names, in this
+ *     order: unknown, Action, Adventure, Animation, Children's, Comedy,
+ *     Crime, Documentary, Drama, Fantasy, Film-Noir, Horror, Musical,
+ *     Mystery, Romance, Sci-Fi, Thriller, War, Western. The flag of the genre named
+ *     "unknown" is not a genre: a movie with only that flag has no genres,
+ *     like "(no genres listed)" in movies.csv. A u.genre read after u.item
+ *     must then repeat those names.
+ *   - Strict mode (the default) stops at the first malformed line with
+ *     MR_ERR_PARSE and a message naming file, line number, reason and the
+ *     start of the line. Lenient mode (mr_parser_set_max_skipped) skips up to
+ *     N malformed lines and records them (mr_dataset_skipped_line), but still
+ *     fails when the first data line is malformed or more than N are.
+ *   - A malformed last line without a line end is reported as truncated.
+ *     In lenient mode, so is a last ratings line without a line end that
+ *     has fewer fields than the line before it; strict mode accepts that
+ *     line, since the timestamp is optional. */
 typedef enum mr_file_kind {
-    MR_FILE_MOVIES_CSV = 1,  /* movieId,title,genres */
-    MR_FILE_RATINGS_CSV = 2  /* userId,movieId,rating[,timestamp] */
+    MR_FILE_AUTO = 0,         /* decide from the file name, else from the first line */
+    MR_FILE_MOVIES_CSV = 1,   /* movieId,title,genres */
+    MR_FILE_RATINGS_CSV = 2,  /* userId,movieId,rating[,timestamp] */
+    MR_FILE_MOVIES_DAT = 3,   /* movie::title::genres */
+    MR_FILE_RATINGS_DAT = 4,  /* user::movie::rating::timestamp */
+    MR_FILE_ML100K_DATA = 5,  /* u.data */
+    MR_FILE_ML100K_ITEM = 6,  /* u.item */
+    MR_FILE_ML100K_GENRE = 7  /* u.genre */
 } mr_file_kind;
+
+/* Returns the kind a file would be read as: from `file_name` when it is one of
+ * the known names, else from the first non-empty line in `bytes` (pass the
+ * first few kilobytes). Returns MR_FILE_AUTO when neither decides. Lets a
+ * caller order files (movies before ratings) before parsing them. */
+mr_file_kind mr_detect_file_kind(const char *file_name, const char *bytes, size_t n);
+/* Static name of a kind, e.g. "ratings.dat"; "automatic" for MR_FILE_AUTO. */
+const char *mr_file_kind_name(mr_file_kind kind);
+
+/* One file read through a parser. The strings belong to the data set and stay
+ * valid until it changes (a new parser or add) or is destroyed. */
+typedef struct mr_file_report {
+    const char *file_name;  /* as given to mr_parser_create */
+    mr_file_kind kind;      /* as given, or as detected */
+    const char *format;     /* e.g. "MovieLens 100K u.item", "MovieTweetings ratings.dat" */
+    const char *encoding;   /* "UTF-8", "Latin-1", "Windows-1252", "UTF-8 and Latin-1"
+                               or "UTF-8 and Windows-1252" */
+    long n_lines;           /* lines read, header included */
+    long n_data_lines;      /* lines that added a movie, rating or genre name */
+    long n_converted_lines; /* lines converted to UTF-8 */
+    long n_skipped;         /* malformed lines skipped */
+    int complete;           /* 1 once mr_parser_end succeeded */
+} mr_file_report;
+
+/* A malformed line skipped in lenient mode. */
+typedef struct mr_skipped_line {
+    int file_index;   /* into mr_dataset_file */
+    long line;        /* 1-based line number in that file */
+    char text[64];    /* start of the line as UTF-8, control characters as spaces */
+    char reason[224]; /* what is wrong, e.g. "rating 'x' is not a number; ..." */
+} mr_skipped_line;
+
+/* Skipped lines are recorded in full for the first 20 of each file; the
+ * rest are only counted (mr_file_report.n_skipped, mr_load_report.n_skipped). */
+#define MR_SKIPPED_KEPT_PER_FILE 20
 
 typedef struct mr_parser mr_parser;
 
-/* Creates a parser that adds what it reads to `ds`. `file_name` is used in
- * messages only and copied. Returns NULL when out of memory. */
+/* Creates a parser that adds what it reads to `ds` and records the file in
+ * the data set (mr_dataset_file). `file_name` names the file in messages and
+ * drives MR_FILE_AUTO; it is copied. Returns NULL when out of memory, when
+ * `ds` is NULL or when `kind` is not an mr_file_kind value. */
 mr_parser *mr_parser_create(mr_dataset *ds, mr_file_kind kind, const char *file_name);
 /* Frees the parser; the data set keeps what was added. Accepts NULL. */
 void mr_parser_destroy(mr_parser *p);
+/* Lenient mode: skip and record up to `max_skipped` malformed lines; 0 (the
+ * default) restores strict mode. Applies to the lines parsed afterwards. */
+void mr_parser_set_max_skipped(mr_parser *p, long max_skipped);
+/* Optional: sets the file's size in bytes. Once a million ratings are
+ * stored, the parser then sizes the rating array from the bytes per line seen
+ * so far, instead of growing it by half each time it fills. Each growth copies
+ * the array, so the size lowers peak memory: with 25 million synthetic ratings
+ * laid out like ml-25m, the WebAssembly heap peaked at 562 MiB with it and at
+ * 750 MiB without. A wrong size costs only memory or copies. */
+void mr_parser_set_file_size(mr_parser *p, uint64_t total_bytes);
 /* Parses every complete line in the bytes; keeps a trailing partial line for
- * the next call. Stops at the first malformed line with MR_ERR_PARSE and a
- * message giving file, line number and reason. */
+ * the next call. In strict mode, stops at the first malformed line with
+ * MR_ERR_PARSE and a message giving file, line number and reason. After any
+ * failure the parser rejects further calls with MR_ERR_STATE. */
 mr_status mr_parser_feed(mr_parser *p, const char *bytes, size_t n, mr_error *err);
-/* Parses the last line (which may lack a newline). Fails with MR_ERR_PARSE if
- * the file had no header or no data lines. Does not finish the data set. */
+/* Parses the last line (which may lack a newline). Fails with MR_ERR_PARSE,
+ * naming the last line, if the file was empty or blank, had a header but no
+ * data lines, or (u.genre) skipped a genre index. Does not finish the data set. */
 mr_status mr_parser_end(mr_parser *p, mr_error *err);
 /* Lines read so far, header included. */
 long mr_parser_line(const mr_parser *p);
+/* The kind being read: the one given, or the one detected (MR_FILE_AUTO until
+ * the first non-empty line). */
+mr_file_kind mr_parser_kind(const mr_parser *p);
+/* What was read so far: format, encoding and counts. The same record stays in
+ * the data set after the parser is destroyed. */
+mr_file_report mr_parser_report(const mr_parser *p);
+
+int mr_dataset_n_files(const mr_dataset *ds);
+/* File record by index in reading order; a zeroed record with "" strings for
+ * an invalid index. */
+mr_file_report mr_dataset_file(const mr_dataset *ds, int index);
+/* Recorded skipped lines, all files, in reading order. */
+int mr_dataset_n_skipped_kept(const mr_dataset *ds);
+/* Skipped line by index, or NULL for an invalid index. */
+const mr_skipped_line *mr_dataset_skipped_line(const mr_dataset *ds, int index);
 
 /* Reads a whole file from disk through a parser (native builds). */
 mr_status mr_dataset_load_file(mr_dataset *ds, mr_file_kind kind, const char *path,
                                mr_error *err);
+/* As mr_dataset_load_file, in lenient mode with up to `max_skipped` skipped lines. */
+mr_status mr_dataset_load_file_lenient(mr_dataset *ds, mr_file_kind kind, const char *path,
+                                       long max_skipped, mr_error *err);
 
 /* ======================================================================== */
 /* 3. Popularity                                                            */
@@ -304,9 +446,10 @@ mr_status mr_model_predict(const mr_model *m, int64_t user_id, int64_t movie_id,
 /* 6. Hybrid ranking                                                        */
 /* ======================================================================== */
 
-/* Ranking settings; zero fields take the defaults. */
+/* Ranking settings; start from mr_rank_defaults(). A like_threshold or top_n
+ * of 0 takes its default, but alpha 0 means content only. */
 typedef struct mr_rank_params {
-    double alpha;          /* weight of CF in [0, 1]; ALPHA_DEFAULT below when < 0 */
+    double alpha;          /* weight of CF in [0, 1]; MR_ALPHA_DEFAULT when < 0 */
     double like_threshold; /* ratings at or above count as liked; 0 means 0.8 * rating max (4 on 1-5) */
     int top_n;             /* entries to return; 0 means all candidates */
 } mr_rank_params;
@@ -328,7 +471,9 @@ typedef struct mr_recommendation {
  * rated it when the model was trained) is kept: its CF term counts as 0, so its
  * score is (1-alpha)*rating_max*content. Sorted by score descending, ties by
  * movie id. `model` may be NULL before any training: then no movie has CF
- * factors and every score is content-based. Writes at most `capacity` entries. */
+ * factors and every score is content-based. Writes at most `capacity` entries.
+ * The content score comes from per-genre sums, so it may differ from a mean of
+ * pairwise cosines in the last bits (about 1e-16). */
 mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user_id,
                        const mr_rank_params *params, mr_recommendation *out,
                        int capacity, int *n_out, mr_error *err);

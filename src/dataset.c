@@ -1,6 +1,8 @@
 /* dataset.c: movies, users and ratings with id maps, and the indexes built
  * by mr_dataset_finish. */
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +25,7 @@ static uint32_t hash_id(int64_t key)
 
 void mr_id_map_free(mr_id_map *map)
 {
-    free(map->keys);
-    free(map->values);
+    free(map->slots);
     memset(map, 0, sizeof *map);
 }
 
@@ -34,40 +35,36 @@ int mr_id_map_get(const mr_id_map *map, int64_t key)
         return -1;
     uint32_t mask = (uint32_t)map->capacity - 1;
     for (uint32_t i = hash_id(key) & mask;; i = (i + 1) & mask) {
-        if (map->values[i] < 0)
+        const mr_id_slot *slot = &map->slots[i];
+        if (slot->value < 0)
             return -1;
-        if (map->keys[i] == key)
-            return map->values[i];
+        if (slot->key == key)
+            return slot->value;
     }
 }
 
 static int id_map_grow(mr_id_map *map)
 {
-    int capacity = map->capacity ? map->capacity * 2 : 64;
-    int64_t *keys = malloc(sizeof *keys * (size_t)capacity);
-    int *values = malloc(sizeof *values * (size_t)capacity);
-    if (!keys || !values) {
-        free(keys);
-        free(values);
+    if (map->capacity > (1 << 29))
         return -1;
-    }
+    int capacity = map->capacity ? map->capacity * 2 : 64;
+    mr_id_slot *slots = malloc(sizeof *slots * (size_t)capacity);
+    if (!slots)
+        return -1;
     for (int i = 0; i < capacity; i++)
-        values[i] = -1;
+        slots[i].value = -1;
 
     uint32_t mask = (uint32_t)capacity - 1;
     for (int j = 0; j < map->capacity; j++) {
-        if (map->values[j] < 0)
+        if (map->slots[j].value < 0)
             continue;
-        uint32_t i = hash_id(map->keys[j]) & mask;
-        while (values[i] >= 0)
+        uint32_t i = hash_id(map->slots[j].key) & mask;
+        while (slots[i].value >= 0)
             i = (i + 1) & mask;
-        keys[i] = map->keys[j];
-        values[i] = map->values[j];
+        slots[i] = map->slots[j];
     }
-    free(map->keys);
-    free(map->values);
-    map->keys = keys;
-    map->values = values;
+    free(map->slots);
+    map->slots = slots;
     map->capacity = capacity;
     return 0;
 }
@@ -80,22 +77,25 @@ int mr_id_map_put(mr_id_map *map, int64_t key, int value)
 
     uint32_t mask = (uint32_t)map->capacity - 1;
     uint32_t i = hash_id(key) & mask;
-    while (map->values[i] >= 0 && map->keys[i] != key)
+    while (map->slots[i].value >= 0 && map->slots[i].key != key)
         i = (i + 1) & mask;
-    if (map->values[i] < 0)
+    if (map->slots[i].value < 0)
         map->count++;
-    map->keys[i] = key;
-    map->values[i] = value;
+    map->slots[i].key = key;
+    map->slots[i].value = value;
     return 0;
 }
 
 /* ======================================================================== */
-/* Lifecycle and adding data                                                */
+/* Lifecycle                                                                */
 /* ======================================================================== */
 
 mr_dataset *mr_dataset_create(void)
 {
-    return calloc(1, sizeof(mr_dataset));
+    mr_dataset *ds = calloc(1, sizeof(mr_dataset));
+    if (ds)
+        ds->last_user = -1;
+    return ds;
 }
 
 static void free_derived(mr_dataset *ds)
@@ -129,16 +129,26 @@ void mr_dataset_destroy(mr_dataset *ds)
         free(ds->titles[i]);
         free(ds->genre_text[i]);
     }
+    for (int g = 0; g < MR_ITEM_GENRES_MAX; g++)
+        free(ds->item_genres[g]);
     free(ds->movie_ids);
     free(ds->titles);
     free(ds->genre_text);
+    free(ds->label_offsets);
+    free(ds->label_text);
+    free(ds->movie_dense);
     free(ds->user_ids);
     free(ds->ratings);
+    free(ds->files);
+    free(ds->skipped);
     mr_id_map_free(&ds->movie_map);
     mr_id_map_free(&ds->user_map);
-    mr_id_map_free(&ds->pair_map);
     free(ds);
 }
+
+/* ======================================================================== */
+/* Adding movies and ratings                                                */
+/* ======================================================================== */
 
 static char *copy_string(const char *s)
 {
@@ -157,6 +167,8 @@ static int grow(void **array, int *capacity, int count, size_t item_size)
 {
     if (count < *capacity)
         return 0;
+    if (*capacity > (1 << 29))
+        return -1;
     int next = *capacity ? *capacity * 2 : 16;
     void *p = realloc(*array, item_size * (size_t)next);
     if (!p)
@@ -171,28 +183,107 @@ static mr_status out_of_memory(mr_error *err, const char *what)
     return mr_fail(err, MR_ERR_NO_MEMORY, "out of memory while storing %s; load a smaller data set", what);
 }
 
-/* Appends a movie without checking for an existing id. */
-static mr_status append_movie(mr_dataset *ds, int64_t movie_id, const char *title,
-                              const char *genres, mr_error *err)
+/* Makes room for one more movie in every per-movie array and returns 0, or
+ * -1 when out of memory. Arrays that did grow before a failure keep their new
+ * size, which is safe because cap_movies is still the old capacity. */
+static int grow_movies(mr_dataset *ds)
 {
-    if (ds->n_movies >= ds->cap_movies) {
-        int cap = ds->cap_movies;
-        if (grow((void **)&ds->movie_ids, &cap, ds->n_movies, sizeof *ds->movie_ids) != 0)
-            return out_of_memory(err, "movies");
-        int cap2 = ds->cap_movies;
-        if (grow((void **)&ds->titles, &cap2, ds->n_movies, sizeof *ds->titles) != 0)
-            return out_of_memory(err, "movies");
-        int cap3 = ds->cap_movies;
-        if (grow((void **)&ds->genre_text, &cap3, ds->n_movies, sizeof *ds->genre_text) != 0)
-            return out_of_memory(err, "movies");
-        ds->cap_movies = cap;
+    if (ds->n_movies < ds->cap_movies)
+        return 0;
+    if (ds->cap_movies > (1 << 28))
+        return -1;
+    size_t next = ds->cap_movies ? (size_t)ds->cap_movies * 2 : 16;
+
+    int64_t *ids = realloc(ds->movie_ids, sizeof *ids * next);
+    if (!ids)
+        return -1;
+    ds->movie_ids = ids;
+    char **titles = realloc(ds->titles, sizeof *titles * next);
+    if (!titles)
+        return -1;
+    ds->titles = titles;
+    char **genres = realloc(ds->genre_text, sizeof *genres * next);
+    if (!genres)
+        return -1;
+    ds->genre_text = genres;
+    int *labels = realloc(ds->label_offsets, sizeof *labels * next);
+    if (!labels)
+        return -1;
+    ds->label_offsets = labels;
+    ds->cap_movies = (int)next;
+    return 0;
+}
+
+/* Appends a NUL-terminated copy of a label to label_text; returns its offset,
+ * or -1 when out of memory. */
+static int push_label(mr_dataset *ds, const char *label, size_t len)
+{
+    if (ds->label_len + len + 1 > ds->label_cap) {
+        size_t cap = ds->label_cap ? ds->label_cap : 1024;
+        while (cap < ds->label_len + len + 1)
+            cap *= 2;
+        if (cap > (size_t)1 << 30)
+            return -1;
+        char *text = realloc(ds->label_text, cap);
+        if (!text)
+            return -1;
+        ds->label_text = text;
+        ds->label_cap = cap;
     }
+    int offset = (int)ds->label_len;
+    memcpy(ds->label_text + offset, label, len);
+    ds->label_text[offset + len] = '\0';
+    ds->label_len += len + 1;
+    return offset;
+}
+
+/* Returns the catalog index of a movie id, or -1. */
+static int find_movie_index(const mr_dataset *ds, int64_t movie_id)
+{
+    if (movie_id >= 0 && movie_id < ds->dense_cap)
+        return ds->movie_dense[movie_id];
+    return mr_id_map_get(&ds->movie_map, movie_id);
+}
+
+/* Widens the direct table to cover `movie_id` when the table stays within a
+ * fixed multiple of the catalog size, and refills it from the catalog. A
+ * failed allocation only leaves the id to the hash map. */
+static void cover_in_dense_table(mr_dataset *ds, int64_t movie_id)
+{
+    int64_t limit = 16 * (int64_t)ds->n_movies + 65536;
+    if (movie_id < ds->dense_cap || movie_id >= limit)
+        return;
+    int64_t cap = ds->dense_cap ? 2 * (int64_t)ds->dense_cap : 4096;
+    while (cap <= movie_id)
+        cap *= 2;
+    if (cap > limit)
+        cap = limit;
+    int *table = realloc(ds->movie_dense, sizeof(int) * (size_t)cap);
+    if (!table)
+        return;
+    for (int64_t i = 0; i < cap; i++)
+        table[i] = -1;
+    for (int m = 0; m < ds->n_movies; m++)
+        if (ds->movie_ids[m] >= 0 && ds->movie_ids[m] < cap)
+            table[ds->movie_ids[m]] = m;
+    ds->movie_dense = table;
+    ds->dense_cap = (int)cap;
+}
+
+/* Appends a movie without checking for an existing id. */
+static mr_status append_movie_unchecked(mr_dataset *ds, int64_t movie_id, const char *label,
+                                        size_t label_len, const char *title, const char *genres,
+                                        mr_error *err)
+{
+    if (grow_movies(ds) != 0)
+        return out_of_memory(err, "movies");
 
     if (genres && strcmp(genres, "(no genres listed)") == 0)
         genres = "";
     char *t = copy_string(title);
     char *g = copy_string(genres);
-    if (!t || !g || mr_id_map_put(&ds->movie_map, movie_id, ds->n_movies) != 0) {
+    int label_offset = push_label(ds, label, label_len);
+    if (!t || !g || label_offset < 0 || mr_id_map_put(&ds->movie_map, movie_id, ds->n_movies) != 0) {
         free(t);
         free(g);
         return out_of_memory(err, "movies");
@@ -200,9 +291,25 @@ static mr_status append_movie(mr_dataset *ds, int64_t movie_id, const char *titl
     ds->movie_ids[ds->n_movies] = movie_id;
     ds->titles[ds->n_movies] = t;
     ds->genre_text[ds->n_movies] = g;
+    ds->label_offsets[ds->n_movies] = label_offset;
     ds->n_movies++;
+    if (movie_id >= 0 && movie_id < ds->dense_cap)
+        ds->movie_dense[movie_id] = ds->n_movies - 1;
+    else
+        cover_in_dense_table(ds, movie_id);
     ds->finished = 0;
     return MR_OK;
+}
+
+mr_status mr_dataset_append_movie(mr_dataset *ds, int64_t movie_id, const char *label,
+                                  size_t label_len, const char *title, const char *genres,
+                                  mr_error *err)
+{
+    if (find_movie_index(ds, movie_id) >= 0)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
+                       "movie id %lld appears twice in the catalog; each movie id must be unique",
+                       (long long)movie_id);
+    return append_movie_unchecked(ds, movie_id, label, label_len, title, genres, err);
 }
 
 mr_status mr_dataset_add_movie(mr_dataset *ds, int64_t movie_id, const char *title,
@@ -210,11 +317,89 @@ mr_status mr_dataset_add_movie(mr_dataset *ds, int64_t movie_id, const char *tit
 {
     if (!ds)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "data set is NULL");
-    if (mr_id_map_get(&ds->movie_map, movie_id) >= 0)
+    char label[24];
+    int n = snprintf(label, sizeof label, "%lld", (long long)movie_id);
+    return mr_dataset_append_movie(ds, movie_id, label, (size_t)n, title, genres, err);
+}
+
+/* Grows the rating array by half its size, so that the unused tail stays
+ * below a third of the array. Returns 0 or -1. */
+static int grow_ratings(mr_dataset *ds)
+{
+    if (ds->n_ratings < ds->cap_ratings)
+        return 0;
+    if (ds->cap_ratings >= 0x7fffffff - 1024)
+        return -1;
+    long long next = ds->cap_ratings ? (long long)ds->cap_ratings + ds->cap_ratings / 2 : 1024;
+    if (next > 0x7fffffff)
+        next = 0x7fffffff;
+    mr_rating_entry *p = realloc(ds->ratings, sizeof *p * (size_t)next);
+    if (!p)
+        return -1;
+    ds->ratings = p;
+    ds->cap_ratings = (int)next;
+    return 0;
+}
+
+int mr_dataset_reserve_ratings(mr_dataset *ds, int64_t capacity)
+{
+    if (capacity <= ds->cap_ratings)
+        return 0;
+    if (capacity > 0x7fffffff)
+        capacity = 0x7fffffff;
+    mr_rating_entry *p = realloc(ds->ratings, sizeof *p * (size_t)capacity);
+    if (!p)
+        return -1;
+    ds->ratings = p;
+    ds->cap_ratings = (int)capacity;
+    return 0;
+}
+
+mr_status mr_dataset_append_rating(mr_dataset *ds, int64_t user_id, int64_t movie_id,
+                                   const char *label, size_t label_len, double rating,
+                                   mr_error *err)
+{
+    /* Single precision overflows above FLT_MAX; converting such a double is
+     * undefined behaviour, so the check comes first. */
+    if (!isfinite(rating) || fabs(rating) > FLT_MAX)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
-                       "movie id %lld appears twice in the catalog; each movie id must be unique",
-                       (long long)movie_id);
-    return append_movie(ds, movie_id, title, genres, err);
+                       "rating %g of user %lld for movie %lld is not a finite number within +-3.4e38",
+                       rating, (long long)user_id, (long long)movie_id);
+
+    int movie = find_movie_index(ds, movie_id);
+    if (movie < 0) {
+        mr_status s = append_movie_unchecked(ds, movie_id, label, label_len, "", "", err);
+        if (s != MR_OK)
+            return s;
+        movie = ds->n_movies - 1;
+        ds->report.n_movies_from_ratings++;
+    }
+
+    int user = ds->last_user;
+    if (user < 0 || ds->last_user_id != user_id) {
+        user = mr_id_map_get(&ds->user_map, user_id);
+        if (user < 0) {
+            if (grow((void **)&ds->user_ids, &ds->cap_users, ds->n_users, sizeof *ds->user_ids) != 0 ||
+                mr_id_map_put(&ds->user_map, user_id, ds->n_users) != 0)
+                return out_of_memory(err, "users");
+            user = ds->n_users;
+            ds->user_ids[ds->n_users++] = user_id;
+        }
+        ds->last_user_id = user_id;
+        ds->last_user = user;
+    }
+
+    if (grow_ratings(ds) != 0)
+        return out_of_memory(err, "ratings");
+    float stored = (float)rating;
+    if ((double)stored != rating)
+        ds->report.n_ratings_rounded++;
+    mr_rating_entry *e = &ds->ratings[ds->n_ratings++];
+    e->user = user;
+    e->movie = movie;
+    e->rating = stored;
+    ds->finished = 0;
+    return MR_OK;
 }
 
 mr_status mr_dataset_add_rating(mr_dataset *ds, int64_t user_id, int64_t movie_id,
@@ -222,48 +407,9 @@ mr_status mr_dataset_add_rating(mr_dataset *ds, int64_t user_id, int64_t movie_i
 {
     if (!ds)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "data set is NULL");
-    if (!isfinite(rating))
-        return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
-                       "rating %g of user %lld for movie %lld is not a finite number",
-                       rating, (long long)user_id, (long long)movie_id);
-
-    int movie = mr_id_map_get(&ds->movie_map, movie_id);
-    if (movie < 0) {
-        mr_status s = append_movie(ds, movie_id, "", "", err);
-        if (s != MR_OK)
-            return s;
-        movie = ds->n_movies - 1;
-        ds->report.n_movies_from_ratings++;
-    }
-
-    int user = mr_id_map_get(&ds->user_map, user_id);
-    if (user < 0) {
-        if (grow((void **)&ds->user_ids, &ds->cap_users, ds->n_users, sizeof *ds->user_ids) != 0 ||
-            mr_id_map_put(&ds->user_map, user_id, ds->n_users) != 0)
-            return out_of_memory(err, "users");
-        user = ds->n_users;
-        ds->user_ids[ds->n_users++] = user_id;
-    }
-
-    /* A repeated (user, movie) pair keeps its first position and the last value. */
-    int64_t pair = ((int64_t)user << 32) | (int64_t)(uint32_t)movie;
-    int existing = mr_id_map_get(&ds->pair_map, pair);
-    if (existing >= 0) {
-        ds->ratings[existing].rating = rating;
-        ds->report.n_duplicates++;
-        ds->finished = 0;
-        return MR_OK;
-    }
-
-    if (grow((void **)&ds->ratings, &ds->cap_ratings, ds->n_ratings, sizeof *ds->ratings) != 0 ||
-        mr_id_map_put(&ds->pair_map, pair, ds->n_ratings) != 0)
-        return out_of_memory(err, "ratings");
-    ds->ratings[ds->n_ratings].user = user;
-    ds->ratings[ds->n_ratings].movie = movie;
-    ds->ratings[ds->n_ratings].rating = rating;
-    ds->n_ratings++;
-    ds->finished = 0;
-    return MR_OK;
+    char label[24];
+    int n = snprintf(label, sizeof label, "%lld", (long long)movie_id);
+    return mr_dataset_append_rating(ds, user_id, movie_id, label, (size_t)n, rating, err);
 }
 
 /* ======================================================================== */
@@ -278,12 +424,6 @@ static int compare_strings(const void *a, const void *b)
 static int compare_ints(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-static int compare_ids(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
 
@@ -380,90 +520,326 @@ static mr_status build_genres(mr_dataset *ds, mr_error *err)
     return MR_OK;
 }
 
-/* Renumbers users in ascending id order and rewrites the ratings to match. */
+typedef struct user_rank {
+    int64_t id;
+    int index; /* first-seen index */
+} user_rank;
+
+static int compare_user_ranks(const void *a, const void *b)
+{
+    int64_t x = ((const user_rank *)a)->id, y = ((const user_rank *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* Renumbers users in ascending id order and rewrites the ratings to match.
+ * Files sorted by user (every MovieLens release) are already in that order,
+ * and then nothing moves. */
 static mr_status sort_users(mr_dataset *ds, mr_error *err)
 {
-    int64_t *sorted = malloc(sizeof *sorted * (size_t)(ds->n_users ? ds->n_users : 1));
-    int *new_index = malloc(sizeof *new_index * (size_t)(ds->n_users ? ds->n_users : 1));
-    if (!sorted || !new_index) {
-        free(sorted);
+    ds->last_user = -1;
+    int sorted = 1;
+    for (int i = 1; i < ds->n_users && sorted; i++)
+        sorted = ds->user_ids[i - 1] < ds->user_ids[i];
+    if (sorted)
+        return MR_OK;
+
+    size_t n = (size_t)ds->n_users;
+    user_rank *ranks = malloc(sizeof *ranks * n);
+    int *new_index = malloc(sizeof *new_index * n);
+    if (!ranks || !new_index) {
+        free(ranks);
         free(new_index);
         return out_of_memory(err, "users");
     }
-    memcpy(sorted, ds->user_ids, sizeof *sorted * (size_t)ds->n_users);
-    qsort(sorted, (size_t)ds->n_users, sizeof *sorted, compare_ids);
+    for (int i = 0; i < ds->n_users; i++) {
+        ranks[i].id = ds->user_ids[i];
+        ranks[i].index = i;
+    }
+    qsort(ranks, n, sizeof *ranks, compare_user_ranks);
 
     mr_id_map map = {0};
     for (int i = 0; i < ds->n_users; i++) {
-        if (mr_id_map_put(&map, sorted[i], i) != 0) {
+        new_index[ranks[i].index] = i;
+        ds->user_ids[i] = ranks[i].id;
+        if (mr_id_map_put(&map, ranks[i].id, i) != 0) {
+            /* Restore the first-seen order, which the ratings still use. */
+            for (int j = 0; j < ds->n_users; j++)
+                ds->user_ids[ranks[j].index] = ranks[j].id;
             mr_id_map_free(&map);
-            free(sorted);
+            free(ranks);
             free(new_index);
             return out_of_memory(err, "users");
         }
     }
-    for (int i = 0; i < ds->n_users; i++)
-        new_index[i] = mr_id_map_get(&map, ds->user_ids[i]);
+    for (int r = 0; r < ds->n_ratings; r++)
+        ds->ratings[r].user = new_index[ds->ratings[r].user];
 
-    /* The pair map is keyed by user index, so rebuild it with the new numbers. */
-    mr_id_map pairs = {0};
-    for (int r = 0; r < ds->n_ratings; r++) {
-        mr_rating_entry *e = &ds->ratings[r];
-        e->user = new_index[e->user];
-        int64_t pair = ((int64_t)e->user << 32) | (int64_t)(uint32_t)e->movie;
-        if (mr_id_map_put(&pairs, pair, r) != 0) {
-            mr_id_map_free(&pairs);
-            mr_id_map_free(&map);
-            free(sorted);
-            free(new_index);
-            return out_of_memory(err, "ratings");
-        }
-    }
-
-    mr_id_map_free(&ds->pair_map);
-    ds->pair_map = pairs;
     mr_id_map_free(&ds->user_map);
     ds->user_map = map;
-    free(ds->user_ids);
-    ds->user_ids = sorted;
-    ds->cap_users = ds->n_users;
+    free(ranks);
     free(new_index);
     return MR_OK;
 }
 
-typedef struct movie_value {
-    int movie;
-    double value;
-} movie_value;
-
-static int compare_movie_values(const void *a, const void *b)
+/* Restores the max-heap property of keys[0..end) below `root`. */
+static void sift_down(uint64_t *keys, int root, int end)
 {
-    return compare_ints(&((const movie_value *)a)->movie, &((const movie_value *)b)->movie);
+    for (;;) {
+        int child = 2 * root + 1;
+        if (child >= end)
+            return;
+        if (child + 1 < end && keys[child + 1] > keys[child])
+            child++;
+        if (keys[root] >= keys[child])
+            return;
+        uint64_t t = keys[root];
+        keys[root] = keys[child];
+        keys[child] = t;
+        root = child;
+    }
 }
 
-/* Builds per-user rating lists sorted by movie index, and per-movie counts. */
+static void insertion_sort_keys(uint64_t *keys, int len)
+{
+    for (int j = 1; j < len; j++) {
+        uint64_t k = keys[j];
+        int i = j - 1;
+        while (i >= 0 && keys[i] > k) {
+            keys[i + 1] = keys[i];
+            i--;
+        }
+        keys[i + 1] = k;
+    }
+}
+
+static void heap_sort_keys(uint64_t *keys, int len)
+{
+    for (int root = len / 2 - 1; root >= 0; root--)
+        sift_down(keys, root, len);
+    for (int end = len - 1; end > 0; end--) {
+        uint64_t top = keys[0];
+        keys[0] = keys[end];
+        keys[end] = top;
+        sift_down(keys, 0, end);
+    }
+}
+
+static uint64_t median_of_three(uint64_t a, uint64_t b, uint64_t c)
+{
+    if (a > b) {
+        uint64_t t = a;
+        a = b;
+        b = t;
+    }
+    if (b > c)
+        b = c;
+    return a > b ? a : b;
+}
+
+/* Sorts distinct keys ascending: quicksort with a median-of-three pivot,
+ * insertion sort below 24 keys, and heap sort once the depth passes
+ * 2 log2(len), so the worst case stays O(len log len). */
+static void sort_keys(uint64_t *keys, int len, int depth)
+{
+    while (len > 24) {
+        if (depth-- == 0) {
+            heap_sort_keys(keys, len);
+            return;
+        }
+        uint64_t pivot = median_of_three(keys[0], keys[len / 2], keys[len - 1]);
+        int i = 0, j = len - 1;
+        for (;;) {
+            while (keys[i] < pivot)
+                i++;
+            while (keys[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            uint64_t t = keys[i];
+            keys[i] = keys[j];
+            keys[j] = t;
+            i++;
+            j--;
+        }
+        /* Recurse into the smaller part and loop on the larger one. */
+        int left = j + 1;
+        if (left < len - left) {
+            sort_keys(keys, left, depth);
+            keys += left;
+            len -= left;
+        } else {
+            sort_keys(keys + left, len - left, depth);
+            len = left;
+        }
+    }
+    insertion_sort_keys(keys, len);
+}
+
+/* Sorts one user's (movie, value) list by movie, keeping input order among
+ * equal movies. `keys` and `old_values` are scratch of `len` entries; each key
+ * is movie << 32 | input position, so the sort needs no stability of its own. */
+static void sort_user_list(int *movies, float *values, int len, uint64_t *keys, float *old_values)
+{
+    for (int j = 0; j < len; j++) {
+        keys[j] = (uint64_t)(uint32_t)movies[j] << 32 | (uint32_t)j;
+        old_values[j] = values[j];
+    }
+    int depth = 0;
+    for (int k = len; k > 1; k /= 2)
+        depth += 2;
+    sort_keys(keys, len, depth);
+    for (int j = 0; j < len; j++) {
+        movies[j] = (int)(keys[j] >> 32);
+        values[j] = old_values[keys[j] & 0xffffffffu];
+    }
+}
+
+/* Finds `movie` in the ascending list movies[lo..hi) and returns its position. */
+static int find_movie(const int *movies, int lo, int hi, int movie)
+{
+    hi--;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (movies[mid] == movie)
+            return mid;
+        if (movies[mid] < movie)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* Drops every rating of a repeated (user, movie) pair but the first, and
+ * gives that one the pair's value from the per-user index, which is the last
+ * value. `n_index` is the index size after its own duplicates were merged. */
+static mr_status drop_repeated_ratings(mr_dataset *ds, int n_index, mr_error *err)
+{
+    unsigned char *seen = calloc((size_t)n_index / 8 + 1, 1);
+    if (!seen)
+        return out_of_memory(err, "the rating index");
+    int n_kept = 0;
+    for (int r = 0; r < ds->n_ratings; r++) {
+        mr_rating_entry e = ds->ratings[r];
+        int at = find_movie(ds->user_movies, ds->user_offsets[e.user], ds->user_offsets[e.user + 1], e.movie);
+        if (seen[at / 8] & (1u << (at % 8)))
+            continue;
+        seen[at / 8] |= (unsigned char)(1u << (at % 8));
+        e.rating = ds->user_values[at];
+        ds->ratings[n_kept++] = e;
+    }
+    free(seen);
+    ds->n_ratings = n_kept;
+    return MR_OK;
+}
+
+/* Shrinks the rating array to its length, so the freed tail can hold the
+ * index arrays. A failed shrink leaves the array as it was. */
+static void shrink_ratings(mr_dataset *ds)
+{
+    size_t n = (size_t)(ds->n_ratings ? ds->n_ratings : 1);
+    mr_rating_entry *p = realloc(ds->ratings, sizeof *p * n);
+    if (p) {
+        ds->ratings = p;
+        ds->cap_ratings = (int)n;
+    }
+}
+
+/* Builds per-user rating lists sorted by movie index, merges repeated
+ * (user, movie) pairs, and computes per-movie counts and the rating scale.
+ * Peak memory is the 12-byte ratings plus the 8-byte index per rating. */
 static mr_status build_rating_index(mr_dataset *ds, mr_error *err)
 {
+    shrink_ratings(ds);
     size_t nr = (size_t)(ds->n_ratings ? ds->n_ratings : 1);
     ds->user_offsets = calloc((size_t)ds->n_users + 1, sizeof(int));
     ds->user_movies = malloc(sizeof(int) * nr);
-    ds->user_values = malloc(sizeof(double) * nr);
+    ds->user_values = malloc(sizeof(float) * nr);
     ds->movie_counts = calloc((size_t)(ds->n_movies ? ds->n_movies : 1), sizeof(int));
     ds->movie_sums = calloc((size_t)(ds->n_movies ? ds->n_movies : 1), sizeof(double));
-    movie_value *scratch = malloc(sizeof *scratch * nr);
-    int *fill = calloc((size_t)ds->n_users + 1, sizeof(int));
+    int *cursor = malloc(sizeof(int) * ((size_t)ds->n_users + 1));
     if (!ds->user_offsets || !ds->user_movies || !ds->user_values || !ds->movie_counts ||
-        !ds->movie_sums || !scratch || !fill) {
-        free(scratch);
-        free(fill);
+        !ds->movie_sums || !cursor) {
+        free(cursor);
         return out_of_memory(err, "the rating index");
     }
 
+    /* Counting sort by user: each user's list starts in input order. */
+    for (int r = 0; r < ds->n_ratings; r++)
+        ds->user_offsets[ds->ratings[r].user + 1]++;
+    int longest = 0;
+    for (int u = 0; u < ds->n_users; u++) {
+        int len = ds->user_offsets[u + 1];
+        if (len > longest)
+            longest = len;
+        ds->user_offsets[u + 1] += ds->user_offsets[u];
+    }
+    memcpy(cursor, ds->user_offsets, sizeof(int) * (size_t)ds->n_users);
+    for (int r = 0; r < ds->n_ratings; r++) {
+        const mr_rating_entry *e = &ds->ratings[r];
+        int at = cursor[e->user]++;
+        ds->user_movies[at] = e->movie;
+        ds->user_values[at] = e->rating;
+    }
+    free(cursor);
+
+    /* Sort each list by movie (most files already list a user's movies in
+     * order) and merge runs of one movie into the last value of the run. */
+    uint64_t *keys = malloc(sizeof *keys * (size_t)(longest ? longest : 1));
+    float *old_values = malloc(sizeof *old_values * (size_t)(longest ? longest : 1));
+    if (!keys || !old_values) {
+        free(keys);
+        free(old_values);
+        return out_of_memory(err, "the rating index");
+    }
+    int written = 0, repeated = 0;
+    for (int u = 0; u < ds->n_users; u++) {
+        int start = ds->user_offsets[u], end = ds->user_offsets[u + 1];
+        int *movies = ds->user_movies + start;
+        float *values = ds->user_values + start;
+        int len = end - start;
+        int ascending = 1;
+        for (int j = 1; j < len && ascending; j++)
+            ascending = movies[j - 1] < movies[j];
+        if (!ascending)
+            sort_user_list(movies, values, len, keys, old_values);
+
+        ds->user_offsets[u] = written;
+        for (int j = 0; j < len; j++) {
+            if (j + 1 < len && movies[j + 1] == movies[j]) {
+                repeated++;
+                continue;
+            }
+            ds->user_movies[written] = movies[j];
+            ds->user_values[written] = values[j];
+            written++;
+        }
+    }
+    ds->user_offsets[ds->n_users] = written;
+    free(keys);
+    free(old_values);
+
+    if (repeated > 0) {
+        mr_status s = drop_repeated_ratings(ds, written, err);
+        if (s != MR_OK)
+            return s;
+        ds->report.n_duplicates += repeated;
+        shrink_ratings(ds);
+        size_t nw = (size_t)(written ? written : 1);
+        int *movies = realloc(ds->user_movies, sizeof(int) * nw);
+        if (movies)
+            ds->user_movies = movies;
+        float *values = realloc(ds->user_values, sizeof(float) * nw);
+        if (values)
+            ds->user_values = values;
+    }
+
+    /* Per-movie counts and sums in input order, so means match a
+     * left-to-right sum over the ratings file. */
     ds->rating_min = INFINITY;
     ds->rating_max_seen = -INFINITY;
     for (int r = 0; r < ds->n_ratings; r++) {
         const mr_rating_entry *e = &ds->ratings[r];
-        ds->user_offsets[e->user + 1]++;
         ds->movie_counts[e->movie]++;
         ds->movie_sums[e->movie] += e->rating;
         if (e->rating < ds->rating_min)
@@ -471,35 +847,19 @@ static mr_status build_rating_index(mr_dataset *ds, mr_error *err)
         if (e->rating > ds->rating_max_seen)
             ds->rating_max_seen = e->rating;
     }
-    for (int u = 0; u < ds->n_users; u++)
-        ds->user_offsets[u + 1] += ds->user_offsets[u];
-    for (int r = 0; r < ds->n_ratings; r++) {
-        const mr_rating_entry *e = &ds->ratings[r];
-        int at = ds->user_offsets[e->user] + fill[e->user]++;
-        scratch[at].movie = e->movie;
-        scratch[at].value = e->rating;
-    }
-    for (int u = 0; u < ds->n_users; u++) {
-        int start = ds->user_offsets[u], end = ds->user_offsets[u + 1];
-        qsort(scratch + start, (size_t)(end - start), sizeof *scratch, compare_movie_values);
-    }
-    for (int r = 0; r < ds->n_ratings; r++) {
-        ds->user_movies[r] = scratch[r].movie;
-        ds->user_values[r] = scratch[r].value;
-    }
-    free(scratch);
-    free(fill);
-
     if (ds->n_ratings == 0) {
         ds->rating_min = 0.0;
         ds->rating_max_seen = 0.0;
     }
+
     if (ds->rating_max_seen <= 5.0)
         ds->rating_scale_max = 5.0;
     else if (ds->rating_max_seen <= 10.0)
         ds->rating_scale_max = 10.0;
     else
         ds->rating_scale_max = ds->rating_max_seen;
+    if (ds->scale_hint > ds->rating_scale_max)
+        ds->rating_scale_max = ds->scale_hint;
     return MR_OK;
 }
 
@@ -542,7 +902,8 @@ int mr_dataset_n_ratings(const mr_dataset *ds) { return ds ? ds->n_ratings : 0; 
 
 mr_load_report mr_dataset_report(const mr_dataset *ds)
 {
-    mr_load_report none = {0, 0, 0};
+    mr_load_report none;
+    memset(&none, 0, sizeof none);
     return ds ? ds->report : none;
 }
 
@@ -564,6 +925,11 @@ const char *mr_dataset_movie_title(const mr_dataset *ds, int index)
     return valid_movie(ds, index) ? ds->titles[index] : "";
 }
 
+const char *mr_dataset_movie_label(const mr_dataset *ds, int index)
+{
+    return valid_movie(ds, index) ? ds->label_text + ds->label_offsets[index] : "";
+}
+
 const int *mr_dataset_movie_genres(const mr_dataset *ds, int index, int *n_out)
 {
     if (!valid_movie(ds, index) || !ds->finished) {
@@ -576,7 +942,7 @@ const int *mr_dataset_movie_genres(const mr_dataset *ds, int index, int *n_out)
 
 int mr_dataset_movie_index(const mr_dataset *ds, int64_t movie_id)
 {
-    return ds ? mr_id_map_get(&ds->movie_map, movie_id) : -1;
+    return ds ? find_movie_index(ds, movie_id) : -1;
 }
 
 int64_t mr_dataset_user_id(const mr_dataset *ds, int index)
@@ -600,21 +966,13 @@ int mr_dataset_rating(const mr_dataset *ds, int user_index, int movie_index, dou
 {
     if (!ds || !ds->finished || user_index < 0 || user_index >= ds->n_users)
         return 0;
-    int lo = ds->user_offsets[user_index], hi = ds->user_offsets[user_index + 1] - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        int m = ds->user_movies[mid];
-        if (m == movie_index) {
-            if (rating)
-                *rating = ds->user_values[mid];
-            return 1;
-        }
-        if (m < movie_index)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return 0;
+    int at = find_movie(ds->user_movies, ds->user_offsets[user_index], ds->user_offsets[user_index + 1],
+                        movie_index);
+    if (at < 0)
+        return 0;
+    if (rating)
+        *rating = ds->user_values[at];
+    return 1;
 }
 
 int mr_dataset_n_genres(const mr_dataset *ds) { return ds && ds->finished ? ds->n_genres : 0; }
@@ -624,6 +982,59 @@ const char *mr_dataset_genre_name(const mr_dataset *ds, int genre_index)
     if (!ds || !ds->finished || genre_index < 0 || genre_index >= ds->n_genres)
         return "";
     return ds->genre_names[genre_index];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files and skipped lines                                                  */
+/* ------------------------------------------------------------------------ */
+
+int mr_dataset_add_file(mr_dataset *ds, const char *name, mr_file_kind kind)
+{
+    if (grow((void **)&ds->files, &ds->cap_files, ds->n_files, sizeof *ds->files) != 0)
+        return -1;
+    mr_file_record *rec = &ds->files[ds->n_files];
+    memset(rec, 0, sizeof *rec);
+    snprintf(rec->name, sizeof rec->name, "%s", name);
+    mr_utf8_trim_partial(rec->name);
+    rec->report.kind = kind;
+    rec->report.format = "";
+    rec->report.encoding = "UTF-8";
+    ds->report.n_files = ds->n_files + 1;
+    return ds->n_files++;
+}
+
+int mr_dataset_add_skipped(mr_dataset *ds, const mr_skipped_line *line)
+{
+    if (ds->files[line->file_index].report.n_skipped >= MR_SKIPPED_KEPT_PER_FILE)
+        return 0;
+    if (grow((void **)&ds->skipped, &ds->cap_skipped, ds->n_skipped_kept, sizeof *ds->skipped) != 0)
+        return -1;
+    ds->skipped[ds->n_skipped_kept++] = *line;
+    return 0;
+}
+
+int mr_dataset_n_files(const mr_dataset *ds) { return ds ? ds->n_files : 0; }
+
+mr_file_report mr_dataset_file(const mr_dataset *ds, int index)
+{
+    mr_file_report out;
+    if (!ds || index < 0 || index >= ds->n_files) {
+        memset(&out, 0, sizeof out);
+        out.file_name = out.format = out.encoding = "";
+        return out;
+    }
+    out = ds->files[index].report;
+    out.file_name = ds->files[index].name;
+    return out;
+}
+
+int mr_dataset_n_skipped_kept(const mr_dataset *ds) { return ds ? ds->n_skipped_kept : 0; }
+
+const mr_skipped_line *mr_dataset_skipped_line(const mr_dataset *ds, int index)
+{
+    if (!ds || index < 0 || index >= ds->n_skipped_kept)
+        return NULL;
+    return &ds->skipped[index];
 }
 
 /* ------------------------------------------------------------------------ */

@@ -232,3 +232,94 @@ MR_EXPORT int mr_js_recommend(const mr_dataset *ds, const mr_model *model, doubl
 /* Scratch memory for the JS wrapper. */
 MR_EXPORT void *mr_js_malloc(int n) { return malloc((size_t)(n > 0 ? n : 1)); }
 MR_EXPORT void mr_js_free(void *p) { free(p); }
+
+/* ------------------------------------------------------------------------ */
+/* File formats, detection, load report and skipped lines                   */
+/* ------------------------------------------------------------------------ */
+
+/* Kind (an mr_file_kind value) that a file would be read as, from its name or
+ * its first bytes; 0 when neither decides. mr_js_parser_create accepts kind 0
+ * (automatic) as well as the explicit kinds 1-7. */
+MR_EXPORT int mr_js_detect_kind(const char *file_name, const char *bytes, int n)
+{
+    return (int)mr_detect_file_kind(file_name, bytes, (size_t)(n > 0 ? n : 0));
+}
+MR_EXPORT const char *mr_js_file_kind_name(int kind) { return mr_file_kind_name((mr_file_kind)kind); }
+
+/* Lenient mode: skip up to max_skipped malformed lines; 0 is strict. */
+MR_EXPORT void mr_js_parser_set_max_skipped(mr_parser *p, double max_skipped)
+{
+    long n = 0;
+    if (max_skipped > 2147483647.0)
+        n = 2147483647L;
+    else if (max_skipped > 0.0)
+        n = (long)max_skipped;
+    mr_parser_set_max_skipped(p, n);
+}
+/* Optional: the file's size in bytes (File.size), which lowers peak memory. */
+MR_EXPORT void mr_js_parser_set_file_size(mr_parser *p, double total_bytes)
+{
+    mr_parser_set_file_size(p, total_bytes > 0.0 && total_bytes < 9007199254740992.0 ? (uint64_t)total_bytes : 0);
+}
+MR_EXPORT int mr_js_parser_kind(const mr_parser *p) { return (int)mr_parser_kind(p); }
+MR_EXPORT const char *mr_js_parser_format(const mr_parser *p) { return mr_parser_report(p).format; }
+MR_EXPORT const char *mr_js_parser_encoding(const mr_parser *p) { return mr_parser_report(p).encoding; }
+
+MR_EXPORT const char *mr_js_movie_label(const mr_dataset *ds, int i) { return mr_dataset_movie_label(ds, i); }
+
+/* Writes the whole load report to out[0..6]: duplicates, movies added from
+ * ratings, data lines, files, skipped lines, converted lines, rounded
+ * ratings. mr_js_report above writes the first three. */
+MR_EXPORT void mr_js_load_report(const mr_dataset *ds, int *out)
+{
+    mr_load_report r = mr_dataset_report(ds);
+    out[0] = r.n_duplicates;
+    out[1] = r.n_movies_from_ratings;
+    out[2] = r.n_lines;
+    out[3] = r.n_files;
+    out[4] = r.n_skipped;
+    out[5] = r.n_converted_lines;
+    out[6] = r.n_ratings_rounded;
+}
+
+MR_EXPORT int mr_js_n_files(const mr_dataset *ds) { return mr_dataset_n_files(ds); }
+MR_EXPORT const char *mr_js_file_name(const mr_dataset *ds, int i) { return mr_dataset_file(ds, i).file_name; }
+MR_EXPORT const char *mr_js_file_format(const mr_dataset *ds, int i) { return mr_dataset_file(ds, i).format; }
+MR_EXPORT const char *mr_js_file_encoding(const mr_dataset *ds, int i) { return mr_dataset_file(ds, i).encoding; }
+MR_EXPORT int mr_js_file_kind(const mr_dataset *ds, int i) { return (int)mr_dataset_file(ds, i).kind; }
+/* Writes lines, data lines, converted lines, skipped lines and complete (0 or
+ * 1) of file i to out[0..4]. */
+MR_EXPORT void mr_js_file_counts(const mr_dataset *ds, int i, double *out)
+{
+    mr_file_report f = mr_dataset_file(ds, i);
+    out[0] = (double)f.n_lines;
+    out[1] = (double)f.n_data_lines;
+    out[2] = (double)f.n_converted_lines;
+    out[3] = (double)f.n_skipped;
+    out[4] = f.complete;
+}
+
+/* Skipped-line records kept (the first MR_SKIPPED_KEPT_PER_FILE of each file). */
+MR_EXPORT int mr_js_n_skipped_kept(const mr_dataset *ds) { return mr_dataset_n_skipped_kept(ds); }
+/* File index of record i, or -1 for an invalid index. */
+MR_EXPORT int mr_js_skipped_file(const mr_dataset *ds, int i)
+{
+    const mr_skipped_line *s = mr_dataset_skipped_line(ds, i);
+    return s ? s->file_index : -1;
+}
+/* Line number of record i, or 0 for an invalid index. */
+MR_EXPORT double mr_js_skipped_line(const mr_dataset *ds, int i)
+{
+    const mr_skipped_line *s = mr_dataset_skipped_line(ds, i);
+    return s ? (double)s->line : 0.0;
+}
+MR_EXPORT const char *mr_js_skipped_text(const mr_dataset *ds, int i)
+{
+    const mr_skipped_line *s = mr_dataset_skipped_line(ds, i);
+    return s ? s->text : "";
+}
+MR_EXPORT const char *mr_js_skipped_reason(const mr_dataset *ds, int i)
+{
+    const mr_skipped_line *s = mr_dataset_skipped_line(ds, i);
+    return s ? s->reason : "";
+}

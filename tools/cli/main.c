@@ -193,13 +193,37 @@ static void print_json_number(double x)
         printf("null");
 }
 
-static const char *title_or_id(const mr_dataset *ds, int movie, char *buf, size_t size)
+#define TITLE_COLUMNS 40
+
+/* Writes the movie's title (or "movie ID" when untitled) into `out`, cut at a
+ * UTF-8 character boundary and padded with spaces to TITLE_COLUMNS characters.
+ * Counts code points, so wide characters may still misalign a row. */
+static const char *title_cell(const mr_dataset *ds, int movie, char *out, size_t size)
 {
-    const char *t = mr_dataset_movie_title(ds, movie);
-    if (*t)
-        return t;
-    snprintf(buf, size, "movie %lld", (long long)mr_dataset_movie_id(ds, movie));
-    return buf;
+    char fallback[32];
+    const char *title = mr_dataset_movie_title(ds, movie);
+    if (!*title) {
+        snprintf(fallback, sizeof fallback, "movie %lld", (long long)mr_dataset_movie_id(ds, movie));
+        title = fallback;
+    }
+
+    size_t n = 0;
+    int columns = 0;
+    for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+        int starts_character = (*p & 0xC0) != 0x80;
+        if (starts_character && columns == TITLE_COLUMNS)
+            break;
+        if (n + 1 >= size)
+            break;
+        columns += starts_character;
+        out[n++] = (char)*p;
+    }
+    while (columns < TITLE_COLUMNS && n + 1 < size) {
+        out[n++] = ' ';
+        columns++;
+    }
+    out[n] = '\0';
+    return out;
 }
 
 /* ======================================================================== */
@@ -225,7 +249,7 @@ static int cmd_popularity(const mr_dataset *ds, const options *o)
         return report(&err);
     }
 
-    char buf[48];
+    char buf[4 * TITLE_COLUMNS + 1];
     if (o->json) {
         printf("{\"popularity\":[");
         for (int i = 0; i < n; i++) {
@@ -240,8 +264,8 @@ static int cmd_popularity(const mr_dataset *ds, const options *o)
     } else {
         printf("%-10s %-40s %8s %7s\n", "movie_id", "title", "mean", "count");
         for (int i = 0; i < n; i++)
-            printf("%-10lld %-40.40s %8.3f %7d\n", (long long)mr_dataset_movie_id(ds, rows[i].movie_index),
-                   title_or_id(ds, rows[i].movie_index, buf, sizeof buf), rows[i].mean, rows[i].count);
+            printf("%-10lld %s %8.3f %7d\n", (long long)mr_dataset_movie_id(ds, rows[i].movie_index),
+                   title_cell(ds, rows[i].movie_index, buf, sizeof buf), rows[i].mean, rows[i].count);
     }
     free(rows);
     return 0;
@@ -262,7 +286,7 @@ static int cmd_similar(const mr_dataset *ds, const options *o)
         return report(&err);
     }
 
-    char buf[48];
+    char buf[4 * TITLE_COLUMNS + 1];
     if (o->json) {
         printf("{\"similar\":[");
         for (int i = 0; i < n; i++) {
@@ -277,8 +301,8 @@ static int cmd_similar(const mr_dataset *ds, const options *o)
     } else {
         printf("%-10s %-40s %10s\n", "movie_id", "title", "similarity");
         for (int i = 0; i < n; i++)
-            printf("%-10lld %-40.40s %10.4f\n", (long long)mr_dataset_movie_id(ds, rows[i].movie_index),
-                   title_or_id(ds, rows[i].movie_index, buf, sizeof buf), rows[i].score);
+            printf("%-10lld %s %10.4f\n", (long long)mr_dataset_movie_id(ds, rows[i].movie_index),
+                   title_cell(ds, rows[i].movie_index, buf, sizeof buf), rows[i].score);
     }
     free(rows);
     return 0;
@@ -394,7 +418,7 @@ static int cmd_predict(const mr_dataset *ds, const options *o)
     if (o->top > 0 && o->top < n)
         n = o->top;
 
-    char buf[48];
+    char buf[4 * TITLE_COLUMNS + 1];
     if (o->json) {
         printf("{\"predictions\":[");
         for (int i = 0; i < n; i++) {
@@ -408,8 +432,8 @@ static int cmd_predict(const mr_dataset *ds, const options *o)
     } else {
         printf("%-10s %-40s %8s\n", "movie_id", "title", "rating");
         for (int i = 0; i < n; i++)
-            printf("%-10lld %-40.40s %8.3f\n", (long long)rows[i].movie_id,
-                   title_or_id(ds, rows[i].movie_index, buf, sizeof buf), rows[i].rating);
+            printf("%-10lld %s %8.3f\n", (long long)rows[i].movie_id,
+                   title_cell(ds, rows[i].movie_index, buf, sizeof buf), rows[i].rating);
     }
     free(rows);
     mr_model_destroy(m);
@@ -440,7 +464,7 @@ static int cmd_recommend(const mr_dataset *ds, const options *o)
         return rows ? report(&err) : fail("out of memory for %s rows%s", "the", "");
     }
 
-    char buf[48];
+    char buf[4 * TITLE_COLUMNS + 1];
     if (o->json) {
         printf("{\"recommendations\":[");
         for (int i = 0; i < n; i++) {
@@ -469,8 +493,8 @@ static int cmd_recommend(const mr_dataset *ds, const options *o)
                 snprintf(cf, sizeof cf, "%8.3f", rows[i].cf_score);
             else
                 snprintf(cf, sizeof cf, "%8s", "n/a");
-            printf("%-10lld %-40.40s %s %8.3f %8.3f\n", (long long)mr_dataset_movie_id(ds, rows[i].movie_index),
-                   title_or_id(ds, rows[i].movie_index, buf, sizeof buf), cf, rows[i].content_score,
+            printf("%-10lld %s %s %8.3f %8.3f\n", (long long)mr_dataset_movie_id(ds, rows[i].movie_index),
+                   title_cell(ds, rows[i].movie_index, buf, sizeof buf), cf, rows[i].content_score,
                    rows[i].score);
         }
         if (any_without_cf)
