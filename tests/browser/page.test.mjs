@@ -55,7 +55,16 @@ async function openPage(query = '', { width = 1100, height = 900 } = {}) {
   await page.goto(`${pageUrl}${query}`);
   // The status line is hidden in embedded views, so wait for it in the DOM only.
   await page.waitForSelector('#status[data-kind="ok"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+  await settle(page);
   return { page, errors };
+}
+
+/**
+ * Waits until the page has no core call (other than training) and no view
+ * update pending, so what it shows reflects the last interaction.
+ */
+async function settle(page, timeout = READY_TIMEOUT_MS) {
+  await page.waitForFunction(() => globalThis.minirecApp?.isIdle(), null, { timeout });
 }
 
 /** Titles in the recommendation table, best first. */
@@ -142,6 +151,7 @@ describe('minirec page from file://', () => {
     assert.match(await page.locator('#status').textContent(), /final RMSE 0\.1892/);
     const hasSimdCore = readFileSync(pagePath, 'utf8').includes('createMinirecCoreSimd');
     assert.equal(await page.evaluate(() => document.body.dataset.core), hasSimdCore ? 'SIMD build' : 'plain build', 'core build in use');
+    assert.equal(await page.evaluate(() => document.body.dataset.coreMode), 'worker', 'core runs in a worker from file://');
 
     await screenshot(page, 'page-1100');
     assert.deepEqual(errors, [], 'no page errors');
@@ -163,11 +173,13 @@ describe('minirec page from file://', () => {
     await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10);
+    await settle(page);
     assert.equal(await page.locator('[data-testid="heatmap-readout"]').textContent(), 'Finding Nemo × Finding Nemo: 1.000');
 
     await page.selectOption('#similar-movie', '7');
     await page.fill('#similar-top', '2');
     await page.locator('#similar-top').dispatchEvent('change');
+    await settle(page);
     const similar = await page.locator('[data-testid="similar-table"] tbody th').allTextContents();
     assert.deepEqual(similar, builtin.similar_top3['7'].slice(0, 2).map((row) => titleOf.get(row.movie_id)));
 
@@ -185,14 +197,17 @@ describe('minirec page from file://', () => {
     assert.equal((await reloadedRow.locator('td.na').textContent()).trim(), 'n/a †');
 
     await page.selectOption('#rec-user', '4');
+    await settle(page);
     assert.deepEqual(await recommendedTitles(page), expectedTitles('4', '0.7'), 'user 4 at alpha 0.7');
     assert.match(await page.locator('[data-testid="rec-table"] caption').textContent(), /user 4/);
 
     await page.locator('#rec-alpha').fill('0');
+    await settle(page);
     assert.equal(await page.locator('#rec-alpha-value').textContent(), '0.00');
     assert.deepEqual(await recommendedTitles(page), expectedTitles('4', '0.0'), 'user 4 at alpha 0');
 
     await page.locator('#rec-alpha').fill('1');
+    await settle(page);
     assert.deepEqual(await recommendedTitles(page), expectedTitles('4', '1.0'), 'user 4 at alpha 1');
 
     const query = await page.evaluate(() => window.location.search);
@@ -251,6 +266,7 @@ describe('minirec page from file://', () => {
     await page.locator('#train-k').dispatchEvent('change');
     await page.click('#train-button');
     await page.waitForSelector('#status[data-kind="ok"]');
+    await settle(page);
     assert.match(await page.locator('[data-testid="training-progress"]').textContent(), /Epoch 40 of 40/);
     assert.match(await page.locator('[data-testid="training-settings"]').textContent(), /k = 2,.*40 epochs/);
     assert.match(await page.locator('[data-testid="rec-model"]').textContent(), /40 epochs with k = 2/);
@@ -264,6 +280,7 @@ describe('minirec page from file://', () => {
     await page.locator('#train-lr').dispatchEvent('change');
     await page.click('#train-button');
     await page.waitForSelector('#status[data-kind="error"]');
+    await settle(page);
     assert.match(await page.locator('#log').textContent(), /Training failed/);
     assert.match(await page.locator('[data-testid="rec-model"]').textContent(), /diverged/);
     assert.equal(await page.locator('[data-testid="rec-table"] td.na').count(), 5, 'no CF scores after divergence');
@@ -278,6 +295,7 @@ describe('minirec page from file://', () => {
     const { page, errors } = await openPage();
     await loadFiles(page, files);
     await page.waitForSelector('[data-testid="data-summary"] dl');
+    await settle(page);
     const title = page.locator('[data-testid="catalog-table"] tbody tr').first().locator('th');
     assert.equal(await title.textContent(), '<b>Bold</b> <img src=x onerror=alert(1)> (2001)');
     assert.equal(await page.locator('#catalog b, #catalog img, #recommend img').count(), 0, 'no markup elements created');
@@ -294,6 +312,7 @@ describe('minirec page from file://', () => {
     await loadFiles(page, files);
     const message = page.locator('[data-testid="load-message"]');
     await page.waitForSelector('[data-testid="load-message"].error-text');
+    await settle(page);
     assert.match(await message.textContent(), /ratings\.csv line 3: rating 'four' is not a number/);
     assert.match(await message.textContent(), /built-in data is still in use/);
     assert.match(await page.locator('#status').textContent(), /line 3/);
@@ -311,7 +330,8 @@ describe('minirec page from file://', () => {
     const { page } = await openPage();
     await loadFiles(page, [moviesPath]);
     await page.waitForSelector('[data-testid="load-message"].error-text');
-    assert.match(await page.locator('[data-testid="load-message"]').textContent(), /exactly two files/);
+    // A ratings file alone now loads, so a movies file alone is the case to reject.
+    assert.match(await page.locator('[data-testid="load-message"]').textContent(), /No ratings file among the chosen files \(movies\.csv\)/);
     await page.close();
   });
 
@@ -324,6 +344,7 @@ describe('minirec page from file://', () => {
       document.querySelector('#matrix').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     });
     await page.waitForSelector('[data-testid="data-summary"] dl');
+    await settle(page);
     const titles = await page.locator('[data-testid="catalog-table"] tbody th').allTextContents();
     assert.deepEqual(titles, ['Dropped One (1999)', 'Dropped Two (2000)']);
     await page.close();
@@ -337,7 +358,9 @@ describe('minirec page from file://', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`${url}?view=catalog`);
       await page.waitForSelector('#status[data-kind="ok"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+      await settle(page);
       assert.equal(await page.locator('[data-testid="catalog-table"] tbody tr').count(), 8);
+      assert.equal(await page.evaluate(() => document.body.dataset.coreMode), 'worker', 'core runs in a worker over HTTP');
       assert.equal(await page.locator('#recommend').isVisible(), false);
       assert.deepEqual(errors, []);
       await page.close();
@@ -358,8 +381,9 @@ describe('minirec page from file://', () => {
     assert.match(summary, /0\.5 to 5/);
     assert.match(summary, /Duplicate ratings0/);
 
-    // Training on 100k ratings runs over many frames; wait for it to finish.
+    // Training on 100k ratings runs over many batches; wait for it to finish.
     await page.waitForSelector('#status[data-kind="ok"]', { timeout: 60000 });
+    await settle(page);
     assert.match(await page.locator('[data-testid="training-progress"]').textContent(), /Epoch 500 of 500/);
 
     assert.equal(await page.locator('[data-testid="catalog-table"] tbody tr').count(), 40, 'catalog subset');
@@ -371,22 +395,27 @@ describe('minirec page from file://', () => {
     await page.fill('#rec-user', '414');
     await page.locator('#rec-user').press('Enter');
     await page.locator('#rec-user').dispatchEvent('change');
+    await settle(page);
     await page.waitForFunction(() => /user 414/.test(document.querySelector('[data-testid="rec-table"] caption')?.textContent ?? ''));
     assert.equal(await page.locator('[data-testid="rec-table"] tbody tr').count(), 10, 'ten recommendations');
     const scores = (await page.locator('[data-testid="rec-table"] td.score').allTextContents()).map(Number);
     assert.ok(scores.every((score, i) => i === 0 || scores[i - 1] >= score), `scores sorted: ${scores}`);
 
     await page.fill('#catalog-search', 'matrix');
+    await settle(page);
     const found = await page.locator('[data-testid="catalog-table"] tbody th').allTextContents();
     assert.ok(found.includes('Matrix, The (1999)'), `search finds the Matrix: ${found}`);
 
     await page.fill('#rec-user', '9999');
     await page.locator('#rec-user').dispatchEvent('change');
+    await settle(page);
     assert.match(await page.locator('#recommend .field-hint').textContent(), /No user has id 9999/);
+    assert.match(await page.locator('#recommend .field-hint').textContent(), /from 1 to 610/);
 
     await screenshot(page, 'movielens-1100');
     await page.click('#builtin-button');
     await page.waitForSelector('#status[data-kind="ok"]');
+    await settle(page);
     assert.equal(await page.locator('[data-testid="catalog-table"] tbody tr').count(), 8, 'back on built-in data');
     assert.deepEqual(errors, []);
     await page.close();

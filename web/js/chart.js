@@ -46,7 +46,8 @@ export function drawRmseChart(canvas, rmse, totalEpochs, { height = 220 } = {}) 
   const yStep = niceStep(yMaxRaw, 5);
   const yMax = Math.max(yStep, Math.ceil(yMaxRaw / yStep) * yStep);
   const xMax = Math.max(1, totalEpochs, rmse.length);
-  const xStep = niceStep(xMax, 5);
+  // Epochs are whole numbers, so the x ticks are too.
+  const xStep = Math.max(1, niceStep(xMax, 5));
 
   const xOf = (epoch) => left + (epoch / xMax) * plotWidth;
   const yOf = (value) => top + plotHeight - (Math.min(value, yMax) / yMax) * plotHeight;

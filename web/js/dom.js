@@ -37,6 +37,14 @@ export function replaceChildren(parent, ...children) {
   return append(parent, children);
 }
 
+/**
+ * Returns the text that names a movie: its title, or "Movie <id>" when the
+ * data has no title for it (a ratings file loaded without a movies file).
+ */
+export function movieName(movie) {
+  return movie.title || `Movie ${movie.label ?? movie.id}`;
+}
+
 // ---------------------------------------------------------------------------
 // Number formatting
 // ---------------------------------------------------------------------------

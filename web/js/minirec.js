@@ -1,6 +1,11 @@
 // minirec.js: a plain-JavaScript class over the minirec WebAssembly core.
 // It owns the C data set and model, hides pointers and heap views, and turns C
-// errors into MinirecError exceptions. No DOM use, so it also runs under Node.
+// errors into MinirecError exceptions. No DOM use, so it also runs under Node
+// and in a Web Worker.
+
+import { FILE_KIND, detectFileKind, isCsvKind, kindFromFirstLine, kindFromName, kindLabel } from './formats.js';
+
+export { FILE_KIND, detectFileKind };
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -43,10 +48,11 @@ export class MinirecError extends Error {
 // Constants
 // ---------------------------------------------------------------------------
 
-export const FILE_KIND = Object.freeze({ MOVIES: 1, RATINGS: 2 });
-
 /** Bytes handed to the C parser per call while loading a file. */
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
+
+/** Bytes of a file's start passed to kind detection. */
+export const DETECT_BYTES = 4096;
 
 /** SGD kernels (mr_kernel): AUTO picks EXACT up to 50,000 ratings and SIMD_FLOAT above. */
 export const KERNEL = Object.freeze({ AUTO: 0, EXACT: 1, SCALAR_FLOAT: 2, SIMD_FLOAT: 3 });
@@ -70,18 +76,6 @@ const BYTES_PER_INT = 4;
 // ---------------------------------------------------------------------------
 // Input helpers
 // ---------------------------------------------------------------------------
-
-/**
- * Guesses whether CSV bytes are a MovieLens movies or ratings file from the
- * header line. Returns FILE_KIND.MOVIES, FILE_KIND.RATINGS or 0 when unknown.
- */
-export function detectFileKind(headBytes) {
-  const text = new TextDecoder().decode(headBytes.subarray(0, Math.min(headBytes.length, 256)));
-  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].trim().toLowerCase();
-  if (header.startsWith('movieid,title')) return FILE_KIND.MOVIES;
-  if (header.startsWith('userid,movieid,rating')) return FILE_KIND.RATINGS;
-  return 0;
-}
 
 // Wraps a Blob, File, ArrayBuffer or Uint8Array as { size, name, read(start, end) }.
 function toByteSource(input, fallbackName) {
@@ -107,9 +101,135 @@ function toByteSource(input, fallbackName) {
 }
 
 /** Reads the first bytes of a File, Blob or byte array, e.g. for detectFileKind. */
-export async function readHead(input, n = 256) {
+export async function readHead(input, n = DETECT_BYTES) {
   const source = toByteSource(input, 'file');
   return source.read(0, Math.min(n, source.size));
+}
+
+// ---------------------------------------------------------------------------
+// Loading in steps
+// ---------------------------------------------------------------------------
+
+/**
+ * One file being parsed into a LoadJob's data set. feed() copies bytes into
+ * the WebAssembly heap in pieces of at most job.chunkSize and parses every
+ * complete line; end() parses the last line.
+ */
+class ParsedFile {
+  constructor(job, parser, name, kind) {
+    this._job = job;
+    this._parser = parser;
+    this.name = name;
+    this.requestedKind = kind;
+    this._lastLine = 0;
+    this._lastKind = kind;
+  }
+
+  get _module() { return this._job._core.module; }
+
+  /** Lines read so far, header included; after end() the file's line count. */
+  get line() { return this._parser ? this._module._mr_js_parser_line(this._parser) : this._lastLine; }
+
+  /** The kind being read: as requested, or as detected once the first line is read. */
+  get kind() {
+    if (!this._parser || typeof this._module._mr_js_parser_kind !== 'function') return this._lastKind;
+    return this._module._mr_js_parser_kind(this._parser);
+  }
+
+  feed(bytes) {
+    const core = this._job._core;
+    const { buffer, chunkSize } = this._job;
+    for (let start = 0; start < bytes.length; start += chunkSize) {
+      const piece = bytes.subarray(start, Math.min(start + chunkSize, bytes.length));
+      core._heapU8().set(piece, buffer);
+      core._check(this._module._mr_js_parser_feed(this._parser, buffer, piece.length), `reading ${this.name}`);
+    }
+  }
+
+  end() {
+    this._job._core._check(this._module._mr_js_parser_end(this._parser), `reading ${this.name}`);
+    this.close();
+  }
+
+  close() {
+    if (!this._parser) return;
+    this._lastLine = this.line;
+    this._lastKind = this.kind;
+    this._module._mr_js_parser_destroy(this._parser);
+    this._parser = 0;
+  }
+}
+
+/** A data set being loaded; see Minirec.beginLoad. */
+class LoadJob {
+  constructor(core, { chunkSize = DEFAULT_CHUNK_SIZE, maxSkipped = 0 } = {}) {
+    this._core = core;
+    this.chunkSize = Math.max(1, Math.floor(chunkSize));
+    this.maxSkipped = Math.max(0, Math.floor(maxSkipped));
+    this._files = [];
+    this._dataset = core.module._mr_js_dataset_create();
+    if (!this._dataset) throw new MinirecError('out of memory creating a data set', STATUS.NO_MEMORY);
+    try {
+      this.buffer = core._malloc(this.chunkSize);
+    } catch (error) {
+      core.module._mr_js_dataset_destroy(this._dataset);
+      throw error;
+    }
+    core._loading = true;
+  }
+
+  /**
+   * Opens a parser for one file. Files are read in the order they are
+   * opened. `size` (bytes, optional) lets cores that accept it size their
+   * rating array up front, which lowers peak memory on large files.
+   */
+  openFile(name, kind, { size = 0 } = {}) {
+    const core = this._core;
+    if (!this._dataset) throw new MinirecError('this load has already ended', STATUS.STATE);
+    if (!core.capabilities.allFormats && !isCsvKind(kind)) {
+      throw new MinirecError(`${name}: this build of the core reads only MovieLens ratings.csv and movies.csv, ` +
+        `not ${kindLabel(kind)}; rebuild the core to read other formats`, STATUS.INVALID_ARGUMENT);
+    }
+    const parser = core._withString(name, (namePtr) => core.module._mr_js_parser_create(this._dataset, kind, namePtr));
+    if (!parser) throw new MinirecError(`cannot create a parser for ${name} (kind ${kind}): out of memory or an invalid kind`, STATUS.NO_MEMORY);
+    if (this.maxSkipped > 0 && core.capabilities.lenient) core.module._mr_js_parser_set_max_skipped(parser, this.maxSkipped);
+    if (size > 0 && typeof core.module._mr_js_parser_set_file_size === 'function') core.module._mr_js_parser_set_file_size(parser, size);
+    const file = new ParsedFile(this, parser, name, kind);
+    this._files.push(file);
+    return file;
+  }
+
+  /**
+   * Finishes the data set and makes it current. `source` is { kind, files }
+   * for summary(). Throws a MinirecError when there are no ratings.
+   */
+  finish(source) {
+    const core = this._core;
+    core._check(core.module._mr_js_dataset_finish(this._dataset), 'finishing the data set');
+    if (core.module._mr_js_n_ratings(this._dataset) === 0) {
+      throw new MinirecError('no ratings were read', STATUS.PARSE);
+    }
+    const dataset = this._dataset;
+    this._dataset = 0;
+    this._release();
+    core._replaceDataset(dataset, source);
+    return core.summary();
+  }
+
+  /** Drops the new data set unless finish() succeeded. Safe to call twice. */
+  abort() {
+    if (this._dataset) this._core.module._mr_js_dataset_destroy(this._dataset);
+    this._dataset = 0;
+    this._release();
+  }
+
+  _release() {
+    for (const file of this._files) file.close();
+    this._files = [];
+    if (this.buffer) this._core._free(this.buffer);
+    this.buffer = 0;
+    this._core._loading = false;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -224,80 +344,85 @@ export class Minirec {
     return this.summary();
   }
 
+  // -- Loading files --------------------------------------------------------
+
+  /** Features of this build of the core. Builds older than the format exports lack all four. */
+  get capabilities() {
+    const has = (name) => typeof this.module[name] === 'function';
+    return {
+      allFormats: has('_mr_js_detect_kind'),
+      lenient: has('_mr_js_parser_set_max_skipped'),
+      fileReports: has('_mr_js_n_files'),
+      movieLabels: has('_mr_js_movie_label'),
+    };
+  }
+
   /**
-   * Loads a MovieLens movies.csv and ratings.csv pair (File, Blob, ArrayBuffer
-   * or Uint8Array each) into a new data set, feeding the C parser chunk by
-   * chunk. The new data replaces the current data only when both files parse
-   * and the data set finishes. Otherwise the current data and model stay, and
-   * the C message (file, line, reason) is thrown as a MinirecError.
+   * Returns the kind a file would be read as (FILE_KIND.*), from its name or
+   * its first bytes, or FILE_KIND.AUTO when neither decides. Cores without
+   * the detection export get the same rules from formats.js.
+   */
+  detectKind(fileName, headBytes) {
+    if (!this.capabilities.allFormats) {
+      return kindFromName(fileName) || kindFromFirstLine(headBytes);
+    }
+    const head = headBytes.subarray(0, Math.min(headBytes.length, DETECT_BYTES));
+    return this._withString(fileName, (namePtr) => this._withScratch(Math.max(1, head.length), (bytesPtr) => {
+      this._heapU8().set(head, bytesPtr);
+      return this.module._mr_js_detect_kind(namePtr, bytesPtr, head.length);
+    }));
+  }
+
+  /**
+   * Starts loading files into a new data set and returns a LoadJob. The
+   * current data and model stay in use until job.finish() succeeds; after
+   * job.abort() or a failure nothing changes. One job at a time.
+   * options.chunkSize sets the bytes copied into the WebAssembly heap per parser
+   * call; options.maxSkipped > 0 turns on lenient parsing where the core has it.
+   */
+  beginLoad(options = {}) {
+    if (this._loading) {
+      throw new MinirecError('a load is already running; wait for it to finish or cancel it', STATUS.STATE);
+    }
+    return new LoadJob(this, options);
+  }
+
+  /**
+   * Loads a MovieLens ratings.csv, with or without its movies.csv (File,
+   * Blob, ArrayBuffer or Uint8Array each), into a new data set, feeding the C
+   * parser chunk by chunk. The new data replaces the current data only when
+   * every file parses and the data set finishes. Otherwise the current data
+   * and model stay, and the C message (file, line, reason) is thrown as a
+   * MinirecError.
    *
    * options.chunkSize sets bytes per parser call; options.onProgress receives
    * { file, kind, bytesDone, bytesTotal, line } after every chunk.
    * Resolves to summary().
    */
   async loadMovieLens({ movies, ratings }, options = {}) {
-    if (!movies || !ratings) {
-      throw new MinirecError('both movies.csv and ratings.csv are required', STATUS.INVALID_ARGUMENT);
+    if (!ratings) {
+      throw new MinirecError('ratings.csv is required (movies.csv is optional)', STATUS.INVALID_ARGUMENT);
     }
-    if (this._loading) {
-      throw new MinirecError('a load is already running; wait for it to finish', STATUS.STATE);
-    }
-    const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
     const onProgress = options.onProgress ?? (() => {});
-    const moviesSource = toByteSource(movies, 'movies.csv');
-    const ratingsSource = toByteSource(ratings, 'ratings.csv');
+    const sources = [];
+    if (movies) sources.push({ kind: FILE_KIND.MOVIES, source: toByteSource(movies, 'movies.csv') });
+    sources.push({ kind: FILE_KIND.RATINGS, source: toByteSource(ratings, 'ratings.csv') });
 
-    this._loading = true;
-    const dataset = this.module._mr_js_dataset_create();
-    let buffer = 0;
+    const job = this.beginLoad(options);
     try {
-      if (!dataset) throw new MinirecError('out of memory creating a data set', STATUS.NO_MEMORY);
-      buffer = this._malloc(chunkSize);
-
       // Movies first, so titles take catalog order before ratings add unknown ids.
-      await this._parseSource(dataset, FILE_KIND.MOVIES, moviesSource, buffer, chunkSize, onProgress);
-      await this._parseSource(dataset, FILE_KIND.RATINGS, ratingsSource, buffer, chunkSize, onProgress);
-      this._check(this.module._mr_js_dataset_finish(dataset), 'finishing the data set');
-      if (this.module._mr_js_n_ratings(dataset) === 0) {
-        throw new MinirecError(`${ratingsSource.name}: no ratings were read`, STATUS.PARSE);
+      for (const { kind, source } of sources) {
+        const file = job.openFile(source.name, kind, { size: source.size });
+        for (let start = 0; start < source.size; start += job.chunkSize) {
+          const end = Math.min(start + job.chunkSize, source.size);
+          file.feed(await source.read(start, end));
+          onProgress({ file: source.name, kind, bytesDone: end, bytesTotal: source.size, line: file.line });
+        }
+        file.end();
       }
-    } catch (error) {
-      if (dataset) this.module._mr_js_dataset_destroy(dataset);
-      throw error;
+      return job.finish({ kind: 'movielens', files: sources.map(({ source }) => source.name) });
     } finally {
-      this._free(buffer);
-      this._loading = false;
-    }
-
-    this._replaceDataset(dataset, {
-      kind: 'movielens',
-      files: [moviesSource.name, ratingsSource.name],
-    });
-    return this.summary();
-  }
-
-  async _parseSource(dataset, kind, source, buffer, chunkSize, onProgress) {
-    const parser = this._withString(source.name, (namePtr) =>
-      this.module._mr_js_parser_create(dataset, kind, namePtr));
-    if (!parser) throw new MinirecError(`out of memory creating a parser for ${source.name}`, STATUS.NO_MEMORY);
-
-    try {
-      for (let start = 0; start < source.size; start += chunkSize) {
-        const end = Math.min(start + chunkSize, source.size);
-        const bytes = await source.read(start, end);
-        this._heapU8().set(bytes, buffer);
-        this._check(this.module._mr_js_parser_feed(parser, buffer, bytes.length), `reading ${source.name}`);
-        onProgress({
-          file: source.name,
-          kind,
-          bytesDone: end,
-          bytesTotal: source.size,
-          line: this.module._mr_js_parser_line(parser),
-        });
-      }
-      this._check(this.module._mr_js_parser_end(parser), `reading ${source.name}`);
-    } finally {
-      this.module._mr_js_parser_destroy(parser);
+      job.abort();
     }
   }
 
@@ -317,17 +442,25 @@ export class Minirec {
   /** True for the built-in teaching set, false after loadMovieLens. */
   get isBuiltin() { return this._source?.kind === 'builtin'; }
 
-  /** Returns the counts for a "what was loaded" panel. */
+  /**
+   * Returns what was loaded: counts, rating scale, and per-file formats,
+   * encodings and skipped lines where the core reports them (cores without
+   * those exports give the file names only and zero for the newer counts).
+   */
   summary() {
     const dataset = this._requireDataset();
-    const report = this._withScratch(3 * BYTES_PER_INT, (ptr) => {
-      this.module._mr_js_report(dataset, ptr);
+    const hasFullReport = typeof this.module._mr_js_load_report === 'function';
+    const nReport = hasFullReport ? 7 : 3;
+    const report = this._withScratch(nReport * BYTES_PER_INT, (ptr) => {
+      this.module[hasFullReport ? '_mr_js_load_report' : '_mr_js_report'](dataset, ptr);
       const base = ptr / BYTES_PER_INT;
-      return Array.from(this._heap32().subarray(base, base + 3));
+      return Array.from(this._heap32().subarray(base, base + nReport));
     });
+    const files = this.capabilities.fileReports ? this._fileReports() : [];
     return {
       source: this._source.kind,
-      files: [...this._source.files],
+      files: files.length ? files.map((file) => file.name) : [...this._source.files],
+      fileReports: files,
       users: this.userCount,
       movies: this.movieCount,
       ratings: this.ratingCount,
@@ -337,7 +470,52 @@ export class Minirec {
       duplicates: report[0],
       moviesFromRatings: report[1],
       lines: report[2],
+      skipped: report[4] ?? 0,
+      convertedLines: report[5] ?? 0,
+      roundedRatings: report[6] ?? 0,
+      skippedLines: this.capabilities.fileReports ? this._skippedLines(files) : [],
     };
+  }
+
+  _fileReports() {
+    const dataset = this._requireDataset();
+    const n = this.module._mr_js_n_files(dataset);
+    const files = [];
+    for (let i = 0; i < n; i++) {
+      const counts = this._withScratch(5 * BYTES_PER_DOUBLE, (ptr) => {
+        this.module._mr_js_file_counts(dataset, i, ptr);
+        const base = ptr / BYTES_PER_DOUBLE;
+        return Array.from(this._heapF64().subarray(base, base + 5));
+      });
+      files.push({
+        name: this._string(this.module._mr_js_file_name(dataset, i)),
+        kind: this.module._mr_js_file_kind(dataset, i),
+        format: this._string(this.module._mr_js_file_format(dataset, i)),
+        encoding: this._string(this.module._mr_js_file_encoding(dataset, i)),
+        lines: counts[0],
+        dataLines: counts[1],
+        convertedLines: counts[2],
+        skipped: counts[3],
+        complete: counts[4] === 1,
+      });
+    }
+    return files;
+  }
+
+  _skippedLines(files) {
+    const dataset = this._requireDataset();
+    const n = this.module._mr_js_n_skipped_kept(dataset);
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const fileIndex = this.module._mr_js_skipped_file(dataset, i);
+      rows.push({
+        file: files[fileIndex]?.name ?? '',
+        line: this.module._mr_js_skipped_line(dataset, i),
+        text: this._string(this.module._mr_js_skipped_text(dataset, i)),
+        reason: this._string(this.module._mr_js_skipped_reason(dataset, i)),
+      });
+    }
+    return rows;
   }
 
   /** Returns the genre vocabulary, sorted by byte order. */
@@ -356,15 +534,18 @@ export class Minirec {
     const genreNames = this.genres();
     const catalog = [];
     const n = this.movieCount;
+    const hasLabels = this.capabilities.movieLabels;
     for (let i = 0; i < n; i++) {
       const genreIndices = [];
       const nGenres = this.module._mr_js_movie_genre_count(dataset, i);
       for (let j = 0; j < nGenres; j++) {
         genreIndices.push(this.module._mr_js_movie_genre(dataset, i, j));
       }
+      const id = this.module._mr_js_movie_id(dataset, i);
       catalog.push(Object.freeze({
         index: i,
-        id: this.module._mr_js_movie_id(dataset, i),
+        id,
+        label: hasLabels ? this._string(this.module._mr_js_movie_label(dataset, i)) : String(id),
         title: this._string(this.module._mr_js_movie_title(dataset, i)),
         genreIndices: Object.freeze(genreIndices),
         genres: Object.freeze(genreIndices.map((g) => genreNames[g])),
@@ -373,7 +554,7 @@ export class Minirec {
     return Object.freeze(catalog);
   }
 
-  /** Returns all movies in catalog order as frozen { index, id, title, genres, genreIndices }. */
+  /** Returns all movies in catalog order as frozen { index, id, label, title, genres, genreIndices }. */
   catalog() {
     if (!this._catalog) this._catalog = this._buildCatalog();
     return this._catalog;

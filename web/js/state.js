@@ -21,6 +21,10 @@ const SCHEMA = Object.freeze({
   epochs: { type: 'int', min: 1, max: 100000, fallback: 500 },
   seed: { type: 'int', min: 0, max: 4294967295, fallback: 42 },
   kernel: { type: 'int', min: 0, max: 3, fallback: 0 },
+  q: { type: 'string', maxLength: 200, fallback: '' },
+  page: { type: 'int', min: 1, max: 1000000, fallback: 1 },
+  hn: { type: 'int', min: 2, max: 200, fallback: 40 },
+  hq: { type: 'string', maxLength: 200, fallback: '' },
 });
 
 /** Default values of the state keys (null: decided from the data). */
@@ -32,6 +36,10 @@ export const STATE_DEFAULTS = Object.freeze(Object.fromEntries(
 function coerce(key, raw) {
   const spec = SCHEMA[key];
   if (raw === null || raw === undefined || raw === '') return { value: spec.fallback };
+
+  if (spec.type === 'string') {
+    return { value: String(raw).slice(0, spec.maxLength) };
+  }
 
   if (spec.type === 'enum') {
     return spec.values.includes(raw)

@@ -1,7 +1,12 @@
-// catalog.js: the movie catalog (id, title, genres, number of ratings).
+// catalog.js: the movie catalog (id, title, genres, number of ratings). A
+// large catalog is searched by title and read page by page; the core
+// service does the search, so the page never keeps the whole catalog.
 
-import { h, replaceChildren, dataTable, formatCount } from '../dom.js';
-import { LIMITS, displayMovies } from '../subsets.js';
+import { h, replaceChildren, dataTable, formatCount, movieName } from '../dom.js';
+import { LIMITS } from '../subsets.js';
+import { createLatest, debounce } from '../tasks.js';
+
+const SEARCH_DELAY_MS = 200;
 
 /** Renders genre names as small labels. */
 export function genreChips(genres) {
@@ -10,62 +15,77 @@ export function genreChips(genres) {
 }
 
 export function createCatalogView(app, root) {
-  const { core } = app;
-  let ratingCounts = new Map();
-  let query = '';
+  const { core, state } = app;
+  const pageSize = LIMITS.catalogPage;
+  const latest = createLatest();
+
   const search = h('input', {
     type: 'search',
     id: 'catalog-search',
     placeholder: 'Search titles',
     'aria-label': 'Search movie titles',
-    oninput: () => { query = search.value.trim().toLowerCase(); renderTable(); },
+    autocomplete: 'off',
   });
+  const applySearch = debounce(app.tracker, () => state.set({ q: search.value.trim(), page: 1 }), SEARCH_DELAY_MS);
+  search.addEventListener('input', applySearch);
+
+  const previousButton = h('button', { type: 'button', id: 'catalog-previous', onclick: () => state.set({ page: state.get().page - 1 }) }, '← Previous');
+  const nextButton = h('button', { type: 'button', id: 'catalog-next', onclick: () => state.set({ page: state.get().page + 1 }) }, 'Next →');
+  const pageText = h('span', { class: 'progress-text', 'data-testid': 'catalog-page' });
+  const pager = h('div', { class: 'pager' }, previousButton, pageText, nextButton);
   const tableArea = h('div');
 
-  function renderTable() {
-    const catalog = core.catalog();
-    const small = catalog.length <= LIMITS.catalog;
-    let indices;
-    let note;
-    if (small) {
-      indices = catalog.map((movie) => movie.index);
-      note = null;
-    } else if (query) {
-      const matches = catalog.filter((movie) => movie.title.toLowerCase().includes(query));
-      indices = matches.slice(0, LIMITS.catalog).map((movie) => movie.index);
-      note = `Subset: ${formatCount(matches.length)} of ${formatCount(catalog.length)} movies match “${search.value.trim()}”` +
-        (matches.length > LIMITS.catalog ? `; showing the first ${LIMITS.catalog} in catalog order.` : '.');
-    } else {
-      indices = displayMovies(core, LIMITS.catalog);
-      note = `Subset: showing the ${LIMITS.catalog} most rated of ${formatCount(catalog.length)} movies. Search to find any other title.`;
+  function noteText(result, query) {
+    if (query) {
+      return result.matches === 0
+        ? `No title contains “${query}”.`
+        : `Subset: ${formatCount(result.matches)} of ${formatCount(result.total)} movies match “${query}”, most rated first.`;
     }
+    return `Subset: all ${formatCount(result.total)} movies, most rated first, ${pageSize} per page. Search to find any title.`;
+  }
 
-    const rows = indices.map((index) => {
-      const movie = catalog[index];
-      return [
-        { content: String(movie.id), className: 'num' },
-        { content: movie.title || '(untitled)', header: true },
-        genreChips(movie.genres),
-        { content: formatCount(ratingCounts.get(index) ?? 0), className: 'num' },
-      ];
-    });
+  async function renderTable() {
+    const isCurrent = latest.next();
+    const { q: query, page } = state.get();
+    const large = app.summary.movies > pageSize;
+    const result = await core.call('catalogPage', { query: large ? query : '', offset: (page - 1) * pageSize, limit: pageSize });
+    if (!isCurrent()) return;
+
+    const pageCount = Math.max(1, Math.ceil(result.matches / pageSize));
+    const shownPage = result.offset / pageSize + 1;
+    pager.hidden = !large || pageCount <= 1;
+    previousButton.disabled = shownPage <= 1;
+    nextButton.disabled = shownPage >= pageCount;
+    pageText.textContent = `Page ${formatCount(shownPage)} of ${formatCount(pageCount)}`;
+    if (document.activeElement !== search) search.value = query;
+
+    const rows = result.rows.map((movie) => [
+      { content: movie.label, className: 'num' },
+      { content: movieName(movie), header: true },
+      genreChips(movie.genres),
+      { content: formatCount(movie.ratings), className: 'num' },
+    ]);
     replaceChildren(tableArea,
-      note ? h('p', { class: 'subset-note', 'data-testid': 'subset-note' }, note) : null,
+      large ? h('p', { class: 'subset-note', 'data-testid': 'subset-note' }, noteText(result, query)) : null,
       dataTable({
         testId: 'catalog-table',
         columns: [{ label: 'ID', className: 'num' }, { label: 'Title' }, { label: 'Genres' }, { label: 'Ratings', className: 'num' }],
         rows,
-      }));
+      }),
+      pager);
   }
 
+  state.subscribe((changed) => {
+    if (changed.has('q') || changed.has('page')) app.tracker.track(renderTable());
+  });
+
   return {
-    render() {
-      ratingCounts = new Map(core.popularity().map((row) => [row.movieIndex, row.count]));
-      const large = core.movieCount > LIMITS.catalog;
-      search.value = '';
-      query = '';
+    async render({ fresh }) {
+      // New data starts on page 1 with no search; the URL's values apply to the first data only.
+      if (fresh) state.set({ q: '', page: 1 });
+      const large = app.summary.movies > pageSize;
       replaceChildren(root, large ? h('div', { class: 'controls' }, search) : null, tableArea);
-      renderTable();
+      await renderTable();
     },
   };
 }

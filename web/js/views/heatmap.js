@@ -1,17 +1,21 @@
-// heatmap.js: the movie-movie cosine similarity matrix drawn on a canvas in
-// viridis colours, with titles on both axes and the value under the pointer,
-// plus a "similar movies" picker.
+// heatmap.js: the movie-movie cosine similarity matrix of a chosen set of up
+// to 200 movies (the most rated, or the most rated whose titles match a
+// search), drawn on a canvas in viridis colours. Titles label both axes when
+// they fit; denser maps label every few rows, and the pointer shows the rest.
+// Below it, a "similar movies" picker over the whole catalog.
 
-import { h, replaceChildren, dataTable, formatNumber } from '../dom.js';
-import { LIMITS, displayMovies, subsetNote } from '../subsets.js';
-import { viridisCss, prefersDarkText } from '../viridis.js';
+import { h, replaceChildren, dataTable, formatCount, formatNumber, movieName } from '../dom.js';
+import { LIMITS, noGenresNote } from '../subsets.js';
+import { createLatest, debounce } from '../tasks.js';
+import { viridis, prefersDarkText } from '../viridis.js';
 import { genreChips } from './catalog.js';
 
 const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const MIN_CELL = 12;
+const MIN_CELL = 2;
 const MAX_CELL = 56;
 /** Cells at least this wide get their value printed inside. */
 const MIN_CELL_FOR_VALUES = 34;
+const SEARCH_DELAY_MS = 250;
 
 // ---------------------------------------------------------------------------
 // Layout and drawing
@@ -30,20 +34,23 @@ function fitText(context, text, maxWidth) {
   return `${text.slice(0, low)}…`;
 }
 
-// Computes cell size, font and label widths for `n` labels in `availableWidth` CSS pixels.
+// Computes cell size, font, label widths and label spacing for `labels` in
+// `availableWidth` CSS pixels. labelStep > 1 labels every labelStep-th row.
 function computeLayout(context, labels, availableWidth) {
   const n = labels.length;
   const fontSize = n > 20 ? 11 : 13;
   context.font = `${fontSize}px ${FONT_FAMILY}`;
   const widest = Math.max(...labels.map((label) => context.measureText(label).width), 20);
-  const labelWidth = Math.ceil(Math.min(widest, Math.max(90, availableWidth * 0.36), 190));
+  const labelWidth = Math.ceil(Math.min(widest, Math.max(90, availableWidth * 0.3), 190));
   const gap = 6;
   const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor((availableWidth - labelWidth - gap - 4) / n)));
+  const labelStep = cell >= fontSize + 1 ? 1 : Math.ceil((fontSize + 2) / cell);
   return {
     n,
     fontSize,
     cell,
     labelWidth,
+    labelStep,
     gridX: labelWidth + gap,
     gridY: labelWidth + gap,
     width: labelWidth + gap + n * cell + 4,
@@ -51,7 +58,47 @@ function computeLayout(context, labels, availableWidth) {
   };
 }
 
-function drawHeatmap(canvas, layout, labels, values, hover) {
+// Paints one pixel per cell; drawHeatmap scales it up without smoothing.
+function paintCells(n, values) {
+  const cells = document.createElement('canvas');
+  cells.width = Math.max(1, n);
+  cells.height = Math.max(1, n);
+  const context = cells.getContext('2d');
+  const image = context.createImageData(cells.width, cells.height);
+  for (let i = 0; i < n * n; i++) {
+    const [r, g, b] = viridis(values[i]);
+    image.data.set([r, g, b, 255], 4 * i);
+  }
+  context.putImageData(image, 0, 0);
+  return cells;
+}
+
+function drawLabel(context, layout, text, i, axis, { bold, backdrop }) {
+  const { cell, gridX, gridY, labelWidth, fontSize } = layout;
+  context.font = `${bold ? '700 ' : ''}${fontSize}px ${FONT_FAMILY}`;
+  const fitted = fitText(context, text, labelWidth);
+  const textWidth = context.measureText(fitted).width;
+  context.save();
+  if (axis === 'row') {
+    context.translate(labelWidth, gridY + (i + 0.5) * cell);
+  } else {
+    context.translate(gridX + (i + 0.5) * cell, labelWidth);
+    context.rotate(-Math.PI / 2);
+  }
+  // Rows read right-aligned to the grid; columns read upwards from it.
+  const x = axis === 'row' ? -textWidth : 0;
+  if (backdrop) {
+    context.fillStyle = 'rgba(255, 255, 255, 0.92)';
+    context.fillRect(x - 2, -fontSize * 0.65, textWidth + 4, fontSize * 1.3);
+  }
+  context.fillStyle = bold ? '#b0174a' : layout.labelColor;
+  context.textAlign = 'left';
+  context.textBaseline = 'middle';
+  context.fillText(fitted, x, 0);
+  context.restore();
+}
+
+function drawHeatmap(canvas, layout, cells, labels, values, hover) {
   const ratio = window.devicePixelRatio || 1;
   canvas.width = Math.round(layout.width * ratio);
   canvas.height = Math.round(layout.height * ratio);
@@ -61,48 +108,39 @@ function drawHeatmap(canvas, layout, labels, values, hover) {
   const context = canvas.getContext('2d');
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, layout.width, layout.height);
-  const { n, cell, gridX, gridY, labelWidth, fontSize } = layout;
+  const { n, cell, gridX, gridY, labelStep } = layout;
 
-  // Cells, row-major: values[i * n + j] is row i, column j.
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const value = values[i * n + j];
-      context.fillStyle = viridisCss(value);
-      context.fillRect(gridX + j * cell, gridY + i * cell, cell, cell);
-      if (cell >= MIN_CELL_FOR_VALUES) {
+  context.imageSmoothingEnabled = false;
+  context.drawImage(cells, gridX, gridY, n * cell, n * cell);
+
+  if (cell >= MIN_CELL_FOR_VALUES) {
+    context.font = `${Math.min(13, Math.floor(cell / 3))}px ${FONT_FAMILY}`;
+    context.textAlign = 'center';
+    context.textBaseline = 'middle';
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const value = values[i * n + j];
         context.fillStyle = prefersDarkText(value) ? '#1b1b1b' : '#ffffff';
-        context.font = `${Math.min(13, Math.floor(cell / 3))}px ${FONT_FAMILY}`;
-        context.textAlign = 'center';
-        context.textBaseline = 'middle';
         context.fillText(value.toFixed(2), gridX + (j + 0.5) * cell, gridY + (i + 0.5) * cell);
       }
     }
   }
 
-  // Row labels go on the left, right-aligned. Column labels go on top, reading upwards.
-  const labelColor = getComputedStyle(canvas).color || '#222';
-  context.textBaseline = 'middle';
-  for (let i = 0; i < n; i++) {
-    const active = hover && (hover.row === i || hover.col === i);
-    context.font = `${active ? '600 ' : ''}${fontSize}px ${FONT_FAMILY}`;
-    context.fillStyle = labelColor;
-    const text = fitText(context, labels[i], labelWidth);
-
-    context.textAlign = 'right';
-    context.fillText(text, labelWidth, gridY + (i + 0.5) * cell);
-
-    context.save();
-    context.translate(gridX + (i + 0.5) * cell, labelWidth);
-    context.rotate(-Math.PI / 2);
-    context.textAlign = 'left';
-    context.fillText(text, 0, 0);
-    context.restore();
+  layout.labelColor = getComputedStyle(canvas).color || '#222';
+  for (let i = 0; i < n; i += labelStep) {
+    drawLabel(context, layout, labels[i], i, 'row', { bold: false, backdrop: false });
+    drawLabel(context, layout, labels[i], i, 'col', { bold: false, backdrop: false });
   }
 
   if (hover) {
+    // The hovered row and column are named even where labels are skipped.
+    drawLabel(context, layout, labels[hover.row], hover.row, 'row', { bold: true, backdrop: true });
+    drawLabel(context, layout, labels[hover.col], hover.col, 'col', { bold: true, backdrop: true });
     context.strokeStyle = '#ff3b6b';
     context.lineWidth = 2;
-    context.strokeRect(gridX + hover.col * cell + 1, gridY + hover.row * cell + 1, cell - 2, cell - 2);
+    const size = Math.max(cell, 6);
+    const offset = (size - cell) / 2;
+    context.strokeRect(gridX + hover.col * cell - offset + 1, gridY + hover.row * cell - offset + 1, size - 2, size - 2);
   }
 }
 
@@ -112,6 +150,10 @@ function drawHeatmap(canvas, layout, labels, values, hover) {
 
 export function createHeatmapView(app, root) {
   const { core, state } = app;
+  const latestMap = createLatest();
+  const latestPicker = createLatest();
+  const latestSimilar = createLatest();
+
   const canvas = h('canvas', { id: 'heatmap-canvas', class: 'heatmap', role: 'img' });
   const readout = h('p', { class: 'readout', 'data-testid': 'heatmap-readout', 'aria-live': 'polite' });
   const canvasWrap = h('div', { class: 'scroll canvas-wrap' }, canvas);
@@ -120,19 +162,39 @@ export function createHeatmapView(app, root) {
     h('span', {}, '0 (no shared genre)'), h('span', { class: 'legend-bar' }), h('span', {}, '1 (same genres)'));
   const similarArea = h('div', { class: 'similar' });
 
-  let movies = [];
   let labels = [];
   let values = new Float64Array(0);
+  let cells = null;
   let layout = null;
   let hover = null;
 
   const defaultReadout = 'Point at a cell to read the similarity of its two movies.';
 
+  // -- Heatmap controls -----------------------------------------------------
+
+  const countInput = h('input', {
+    id: 'heatmap-count', type: 'number', min: 2, max: 200, step: 1,
+    onchange: () => {
+      const errors = state.set({ hn: countInput.value });
+      if (errors.length) {
+        app.log.warn(`Invalid number of heatmap movies: ${errors.join('; ')}`);
+        countInput.value = String(state.get().hn);
+      }
+    },
+  });
+  const searchInput = h('input', {
+    id: 'heatmap-search', type: 'search', placeholder: 'e.g. star wars', autocomplete: 'off',
+  });
+  searchInput.addEventListener('input', debounce(app.tracker, () => state.set({ hq: searchInput.value.trim() }), SEARCH_DELAY_MS));
+  const mapControls = h('div', { class: 'controls' },
+    h('label', { class: 'field narrow' }, h('span', { class: 'field-label' }, 'Movies shown'), countInput),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Pick by title'), searchInput));
+
   function redraw() {
-    if (movies.length === 0) return;
+    if (labels.length === 0 || !cells) return;
     const available = Math.max(260, canvasWrap.clientWidth || root.clientWidth || 600);
     layout = computeLayout(canvas.getContext('2d'), labels, available);
-    drawHeatmap(canvas, layout, labels, values, hover);
+    drawHeatmap(canvas, layout, cells, labels, values, hover);
   }
 
   function cellAt(event) {
@@ -148,15 +210,12 @@ export function createHeatmapView(app, root) {
 
   function showCell(cell) {
     const same = hover && cell && hover.row === cell.row && hover.col === cell.col;
-    if (same) return;
+    if (same || (!hover && !cell) || !layout) return;
     hover = cell;
-    if (cell) {
-      const value = values[cell.row * layout.n + cell.col];
-      readout.textContent = `${labels[cell.row]} × ${labels[cell.col]}: ${formatNumber(value, 3)}`;
-    } else {
-      readout.textContent = defaultReadout;
-    }
-    drawHeatmap(canvas, layout, labels, values, hover);
+    readout.textContent = cell
+      ? `${labels[cell.row]} × ${labels[cell.col]}: ${formatNumber(values[cell.row * layout.n + cell.col], 3)}`
+      : defaultReadout;
+    drawHeatmap(canvas, layout, cells, labels, values, hover);
   }
 
   canvas.addEventListener('pointermove', (event) => showCell(cellAt(event)));
@@ -169,9 +228,42 @@ export function createHeatmapView(app, root) {
     resizeFrame = requestAnimationFrame(redraw);
   }).observe(canvasWrap);
 
+  async function renderMap() {
+    const isCurrent = latestMap.next();
+    const { hn: count, hq: query } = state.get();
+    countInput.value = String(count);
+    if (document.activeElement !== searchInput) searchInput.value = query;
+    const data = await core.call('heatmap', { query, count });
+    if (!isCurrent()) return;
+
+    labels = data.movies.map(movieName);
+    values = data.values;
+    cells = paintCells(labels.length, values);
+    hover = null;
+    canvas.setAttribute('aria-label', `Similarity heatmap of ${labels.length} movies by genre`);
+    readout.textContent = labels.length ? defaultReadout : '';
+    canvasWrap.hidden = labels.length === 0;
+
+    const shown = formatCount(labels.length);
+    let note;
+    if (query) {
+      note = data.matches === 0
+        ? `No title contains “${query}”. Clear the search to see the most rated movies.`
+        : `Showing ${data.matches > labels.length ? `the ${shown} most rated of ` : ''}${formatCount(data.matches)} movies whose titles contain “${query}”.`;
+    } else if (labels.length < data.totalMovies) {
+      note = `Subset: showing the ${shown} most rated of ${formatCount(data.totalMovies)} movies.`;
+    }
+    redraw();
+    if (layout && layout.labelStep > 1) {
+      note = `${note ?? ''} Labels are thinned out to one movie in ${layout.labelStep}; point at a cell to name its two movies.`.trim();
+    }
+    replaceChildren(noteArea, note ? h('p', { class: 'subset-note', 'data-testid': 'subset-note' }, note) : null);
+  }
+
   // -- Similar movies picker ------------------------------------------------
 
   const movieSelect = h('select', { id: 'similar-movie', onchange: () => state.set({ movie: Number(movieSelect.value) }) });
+  const pickerSearch = h('input', { id: 'similar-search', type: 'search', placeholder: 'Find a title', autocomplete: 'off' });
   const topInput = h('input', {
     id: 'similar-top', type: 'number', min: 1, max: 50, step: 1,
     onchange: () => {
@@ -182,76 +274,83 @@ export function createHeatmapView(app, root) {
   const pickerNote = h('p', { class: 'subset-note' });
   const similarTable = h('div');
 
-  function chosenMovieId(candidates) {
-    const requested = state.get().movie;
-    if (requested !== null && core.movieIndex(requested) >= 0) return requested;
-    return core.catalog()[candidates[0]].id;
+  async function renderPickerOptions() {
+    const isCurrent = latestPicker.next();
+    const query = pickerSearch.value.trim();
+    const picked = await core.call('pickMovies', { query, limit: LIMITS.similarPicker, include: state.get().movie });
+    if (!isCurrent()) return;
+    movieSelect.replaceChildren(...picked.rows.map((movie) => h('option', { value: movie.id }, movieName(movie))));
+    const chosen = state.get().movie;
+    if (chosen !== null && picked.rows.some((movie) => movie.id === chosen)) movieSelect.value = String(chosen);
+    if (query) {
+      pickerNote.textContent = picked.matches === 0
+        ? `No title contains “${query}”.`
+        : `${formatCount(picked.matches)} titles contain “${query}”; the list holds the ${formatCount(Math.min(picked.matches, LIMITS.similarPicker))} most rated.`;
+    } else {
+      pickerNote.textContent = picked.matches > picked.rows.length
+        ? `The list holds the ${picked.rows.length} most rated movies; search to find any other.`
+        : '';
+    }
   }
+  pickerSearch.addEventListener('input', debounce(app.tracker, renderPickerOptions, SEARCH_DELAY_MS));
 
-  function renderPickerOptions() {
-    const catalog = core.catalog();
-    const candidates = displayMovies(core, LIMITS.similarPicker);
-    const movieId = chosenMovieId(candidates);
-    const chosenIndex = core.movieIndex(movieId);
-    const list = candidates.includes(chosenIndex) ? candidates : [chosenIndex, ...candidates];
-    movieSelect.replaceChildren(...list.map((m) => h('option', { value: catalog[m].id }, catalog[m].title || `#${catalog[m].id}`)));
-    movieSelect.value = String(movieId);
-    pickerNote.textContent = candidates.length < core.movieCount
-      ? `The list holds the ${candidates.length} most rated movies.`
-      : '';
-  }
-
-  function renderSimilar() {
+  async function renderSimilar() {
+    const isCurrent = latestSimilar.next();
     const topN = state.get().similar;
     topInput.value = String(topN);
-    const movieId = chosenMovieId(displayMovies(core, LIMITS.similarPicker));
-    movieSelect.value = String(movieId);
-    let rows;
+    let result;
     try {
-      rows = core.similarMovies(movieId, topN);
+      result = await core.call('similar', { movieId: state.get().movie, topN });
     } catch (error) {
+      if (!isCurrent()) return;
       app.log.error(error.message);
-      rows = [];
+      result = { movie: null, rows: [] };
+    }
+    if (!isCurrent()) return;
+    if (result.movie && [...movieSelect.options].some((option) => option.value === String(result.movie.id))) {
+      movieSelect.value = String(result.movie.id);
     }
     replaceChildren(similarTable, dataTable({
       testId: 'similar-table',
+      caption: result.movie ? `Most similar to ${movieName(result.movie)}` : null,
       columns: [{ label: '#', className: 'num' }, { label: 'Title' }, { label: 'Genres' }, { label: 'Similarity', className: 'num' }],
-      rows: rows.map((row, i) => [
+      rows: result.rows.map((row, i) => [
         { content: String(i + 1), className: 'num' },
-        { content: row.title || `#${row.movieId}`, header: true },
-        genreChips(row.genres),
+        { content: movieName(row.movie), header: true },
+        genreChips(row.movie.genres),
         { content: formatNumber(row.similarity, 3), className: 'num' },
       ]),
     }));
   }
 
   state.subscribe((changed) => {
-    if (changed.has('movie') || changed.has('similar')) renderSimilar();
+    if (app.summary.genres === 0) return;
+    if (changed.has('hn') || changed.has('hq')) app.tracker.track(renderMap());
+    if (changed.has('movie')) app.tracker.track(renderPickerOptions().then(renderSimilar));
+    else if (changed.has('similar')) app.tracker.track(renderSimilar());
   });
 
   return {
-    render() {
-      const catalog = core.catalog();
-      movies = displayMovies(core, LIMITS.heatmapMovies);
-      labels = movies.map((m) => catalog[m].title || `#${catalog[m].id}`);
-      values = core.similarityMatrix(movies);
-      hover = null;
-      canvas.setAttribute('aria-label', `Similarity heatmap of ${movies.length} movies by genre`);
-      readout.textContent = defaultReadout;
-      replaceChildren(noteArea, subsetNote([{ shown: movies.length, total: core.movieCount, order: 'most rated', noun: 'movies' }]));
-
-      renderPickerOptions();
+    async render({ fresh }) {
+      if (app.summary.genres === 0) {
+        labels = [];
+        replaceChildren(root, noGenresNote());
+        return;
+      }
+      if (fresh) {
+        state.set({ hq: '', movie: null });
+        pickerSearch.value = '';
+      }
       replaceChildren(similarArea,
         h('h3', {}, 'Similar movies'),
         h('div', { class: 'controls' },
+          h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Find a movie'), pickerSearch),
           h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Movie'), movieSelect),
           h('label', { class: 'field narrow' }, h('span', { class: 'field-label' }, 'Top N'), topInput)),
         pickerNote,
         similarTable);
-
-      replaceChildren(root, noteArea, canvasWrap, legend, readout, similarArea);
-      redraw();
-      renderSimilar();
+      replaceChildren(root, mapControls, noteArea, canvasWrap, legend, readout, similarArea);
+      await Promise.all([renderMap(), renderPickerOptions().then(renderSimilar)]);
     },
   };
 }

@@ -1,53 +1,87 @@
-// loader.js: the data panel. It shows what data is in use, loads a MovieLens
-// movies.csv + ratings.csv pair from a file picker or drag and drop, and goes
-// back to the built-in data.
+// loader.js: the data panel. It shows what data is in use and loads rating
+// files picked, dropped or fetched from the site ("Try real data"): CSV,
+// .dat and ml-100k files, or a release's .zip as downloaded. The core reads
+// them in chunks, in its worker; the panel shows progress and can cancel.
 
-import { h, replaceChildren, formatCount, formatRating, formatBytes } from '../dom.js';
-import { FILE_KIND, detectFileKind, readHead } from '../minirec.js';
+import { h, replaceChildren, formatBytes, formatCount, formatRating } from '../dom.js';
+import { kindLabel } from '../formats.js';
 
-// Sorts two files into { movies, ratings } by their header line, falling
-// back to their names. Throws an Error that names the files on failure.
-async function classifyFiles(files) {
-  if (files.length !== 2) {
-    throw new Error(`Choose exactly two files, movies.csv and ratings.csv; got ${files.length} (${files.map((f) => f.name).join(', ') || 'none'}).`);
+/** Malformed lines skipped per file when "skip malformed lines" is on. */
+const LENIENT_MAX_SKIPPED = 1000;
+/** Skipped lines whose reasons the summary lists. */
+const SKIPPED_SHOWN = 3;
+
+/** Reads the site's sample-data description from its <meta> tag, or returns null. */
+function sampleDataFromPage() {
+  const meta = document.querySelector('meta[name="minirec-sample-data"]');
+  if (!meta) return null;
+  try {
+    const data = JSON.parse(meta.content);
+    const file = (name) => data.files.find((entry) => entry.name === name);
+    if (!file('ratings.csv') || !file('movies.csv')) return null;
+    const url = (name) => new URL(`${data.folder}${name}`, document.baseURI).href;
+    return {
+      release: data.release,
+      readmeUrl: url('README.txt'),
+      inputs: ['ratings.csv', 'movies.csv'].map((name) => ({ type: 'url', url: url(name), name, size: file(name).size })),
+      bytes: file('ratings.csv').size + file('movies.csv').size,
+    };
+  } catch {
+    return null;
   }
-  const kinds = await Promise.all(files.map(async (file) => {
-    const kind = detectFileKind(await readHead(file));
-    if (kind) return kind;
-    if (/movies/i.test(file.name)) return FILE_KIND.MOVIES;
-    if (/ratings/i.test(file.name)) return FILE_KIND.RATINGS;
-    return 0;
-  }));
-  const movies = files[kinds.indexOf(FILE_KIND.MOVIES)];
-  const ratings = files[kinds.indexOf(FILE_KIND.RATINGS)];
-  if (!movies || !ratings || movies === ratings) {
-    throw new Error(`Cannot tell which file is movies.csv and which is ratings.csv (${files.map((f) => f.name).join(', ')}). ` +
-      'Expected headers "movieId,title,genres" and "userId,movieId,rating,timestamp".');
-  }
-  return { movies, ratings };
 }
 
 export function createLoaderView(app, root) {
   const { core, log, events } = app;
+  const sample = sampleDataFromPage();
 
   const summaryArea = h('div', { 'data-testid': 'data-summary' });
   const message = h('p', { class: 'load-message', 'data-testid': 'load-message', role: 'status' });
-  const progress = h('progress', { max: 1, value: 0, hidden: true });
-  const fileInput = h('input', { id: 'file-input', type: 'file', multiple: true, accept: '.csv,text/csv', class: 'visually-hidden' });
-  const pickButton = h('label', { for: 'file-input', class: 'button primary', tabindex: 0, role: 'button' }, 'Load MovieLens files');
+  const fileInput = h('input', {
+    id: 'file-input', type: 'file', multiple: true, class: 'visually-hidden',
+    accept: '.csv,.dat,.zip,.data,.item,.genre,text/csv,application/zip',
+  });
+  const pickButton = h('label', { for: 'file-input', class: 'button primary', tabindex: 0, role: 'button' }, 'Load rating files');
+  const sampleButton = h('button', { type: 'button', id: 'sample-button', hidden: !sample },
+    sample ? `Try real data (${sample.release}, ${formatBytes(sample.bytes)})` : 'Try real data');
   const builtinButton = h('button', { type: 'button', id: 'builtin-button' }, 'Back to built-in data');
+  const lenientBox = h('input', { type: 'checkbox', id: 'lenient-load' });
+  const lenientField = h('label', { class: 'check', hidden: !app.capabilities.lenient }, lenientBox,
+    ` Skip malformed lines (up to ${formatCount(LENIENT_MAX_SKIPPED)} per file) instead of stopping at the first one`);
+
+  const progress = h('progress', { max: 1, value: 0, 'data-testid': 'load-progress' });
+  const progressText = h('span', { class: 'progress-text', 'data-testid': 'load-progress-text' });
+  const cancelButton = h('button', { type: 'button', id: 'cancel-load' }, 'Cancel');
+  const progressRow = h('div', { class: 'progress-row load-progress', hidden: true }, progress, progressText, cancelButton);
+
   let busy = false;
+  let task = null;
+  let plannedFiles = [];
 
   function setBusy(value) {
     busy = value;
     fileInput.disabled = value;
-    builtinButton.disabled = value || core.isBuiltin;
+    sampleButton.disabled = value;
+    builtinButton.disabled = value || app.summary.source === 'builtin';
     pickButton.classList.toggle('disabled', value);
-    progress.hidden = !value;
+    progressRow.hidden = !value;
+    cancelButton.disabled = !value;
   }
 
-  function renderSummary() {
-    const s = core.summary();
+  // -- Summary ---------------------------------------------------------------
+
+  function fileLines(s) {
+    if (s.fileReports.length) {
+      return s.fileReports.map((file) => `${file.name}: ${file.format || kindLabel(file.kind)}` +
+        `${file.encoding ? `, ${file.encoding}` : ''}, ${formatCount(file.lines)} lines`);
+    }
+    return s.files.map((name) => {
+      const planned = plannedFiles.find((file) => file.name === name);
+      return planned ? `${name}: ${planned.label}` : name;
+    });
+  }
+
+  function renderSummary(s) {
     const scale = `${formatRating(s.ratingMin)} to ${formatRating(s.ratingMax)}`;
     if (s.source === 'builtin') {
       replaceChildren(summaryArea, h('p', { class: 'summary-line' },
@@ -56,69 +90,103 @@ export function createLoaderView(app, root) {
       return;
     }
     const items = [
-      ['Files', s.files.join(' + ')],
+      ['Files', h('ul', { class: 'plain-list' }, fileLines(s).map((line) => h('li', {}, line)))],
       ['Users', formatCount(s.users)],
       ['Movies', formatCount(s.movies)],
       ['Ratings', formatCount(s.ratings)],
       ['Rating scale', `${scale} (content scores are scaled to ${formatRating(s.ratingMax)})`],
-      ['Genres', formatCount(s.genres)],
-      ['Duplicate ratings', `${formatCount(s.duplicates)}${s.duplicates ? ' (the last one kept)' : ''}`],
-      ['Rated movies missing from movies.csv', formatCount(s.moviesFromRatings)],
+      ['Genres', s.genres ? formatCount(s.genres) : '0 (no movies file, or no genres in it)'],
+      ['Duplicate ratings', `${formatCount(s.duplicates)}${s.duplicates ? ' resolved (the last rating of a user for a movie is kept)' : ''}`],
+      ['Rated movies missing from the movies file', formatCount(s.moviesFromRatings)],
+      ['Lines skipped', formatCount(s.skipped)],
     ];
+    if (s.convertedLines) items.push(['Lines converted to UTF-8', formatCount(s.convertedLines)]);
+    if (s.roundedRatings) items.push(['Ratings rounded to single precision', formatCount(s.roundedRatings)]);
+
+    const skippedList = s.skippedLines.length
+      ? h('div', { 'data-testid': 'skipped-lines' },
+        h('p', { class: 'small' }, `First ${Math.min(SKIPPED_SHOWN, s.skippedLines.length)} skipped lines:`),
+        h('ul', { class: 'plain-list small' }, s.skippedLines.slice(0, SKIPPED_SHOWN).map((row) =>
+          h('li', {}, `${row.file} line ${formatCount(row.line)}: ${row.reason}`, row.text ? h('code', {}, ` ${row.text}`) : null))))
+      : null;
     replaceChildren(summaryArea,
-      h('p', { class: 'summary-line' }, h('strong', {}, 'Loaded MovieLens data. '), 'Every section below now uses it.'),
-      h('dl', { class: 'summary' }, items.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))));
+      h('p', { class: 'summary-line' }, h('strong', {}, 'Loaded rating data. '), 'Every section below now uses it.'),
+      h('dl', { class: 'summary' }, items.map(([term, value]) => h('div', { class: term === 'Files' ? 'wide' : null }, h('dt', {}, term), h('dd', {}, value)))),
+      skippedList,
+      s.ignored?.length
+        ? h('p', { class: 'muted small' }, `Not read (no ratings, movies or genre names): ${s.ignored.slice(0, 12).join(', ')}${s.ignored.length > 12 ? ', …' : ''}.`)
+        : null);
   }
 
-  async function loadFiles(fileList) {
-    if (busy) return;
-    const files = Array.from(fileList);
-    const previous = core.isBuiltin ? 'the built-in data' : 'the previously loaded data';
-    message.className = 'load-message';
-    let pair;
-    try {
-      pair = await classifyFiles(files);
-    } catch (error) {
-      message.textContent = error.message;
-      message.classList.add('error-text');
-      log.error(error.message);
-      return;
+  // -- Loading -----------------------------------------------------------------
+
+  function showProgress(event) {
+    if (event.phase === 'plan') {
+      plannedFiles = event.files;
+      progress.max = Math.max(1, event.bytesTotal);
+      progress.value = 0;
+      const names = event.files.map((file) => `${file.name} (${file.label}, ${formatBytes(file.size)})`);
+      log.info(`Reading ${names.join(', ')}.${event.ignored.length ? ` Not read: ${event.ignored.join(', ')}.` : ''}`);
+      progressText.textContent = `Reading ${event.files[0]?.name ?? ''}…`;
+    } else if (event.phase === 'progress') {
+      progress.max = Math.max(1, event.bytesTotal);
+      progress.value = event.bytesDone;
+      const which = event.fileCount > 1 ? ` (file ${event.fileIndex + 1} of ${event.fileCount})` : '';
+      progressText.textContent = `Reading ${event.file}${which}: ${formatBytes(event.bytesDone)} of ${formatBytes(event.bytesTotal)} · ` +
+        `${formatCount(event.ratingsRead)} ratings read`;
+    } else if (event.phase === 'finishing') {
+      progress.removeAttribute('value');
+      progressText.textContent = 'Building the indexes (sorting users and movies, resolving duplicates)…';
     }
+  }
 
-    const totalBytes = pair.movies.size + pair.ratings.size;
-    const started = performance.now();
+  async function runLoad(inputs, description) {
+    if (busy) return;
+    const previous = app.summary.source === 'builtin' ? 'The built-in data' : 'The previously loaded data';
+    message.className = 'load-message';
+    message.textContent = '';
+    plannedFiles = [];
     setBusy(true);
-    app.trainer.stop();
-    log.status(`Loading ${pair.movies.name} and ${pair.ratings.name}…`, 'busy');
-    log.info(`Loading ${pair.movies.name} (${formatBytes(pair.movies.size)}) and ${pair.ratings.name} (${formatBytes(pair.ratings.size)}).`);
-    message.textContent = 'Reading files…';
-    progress.max = totalBytes;
+    progressText.textContent = `Opening ${description}…`;
+    progress.max = 1;
     progress.value = 0;
+    await app.trainer.stop();
+    log.status(`Loading ${description}…`, 'busy');
 
+    let summary;
     try {
-      await core.loadMovieLens(pair, {
-        onProgress: ({ file, kind, bytesDone, bytesTotal, line }) => {
-          const offset = kind === FILE_KIND.RATINGS ? pair.movies.size : 0;
-          progress.value = offset + bytesDone;
-          message.textContent = `Reading ${file}: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}, line ${formatCount(line)}`;
-        },
-      });
+      task = core.start('load', [inputs, { maxSkipped: lenientBox.checked ? LENIENT_MAX_SKIPPED : 0 }], { onEvent: showProgress });
+      summary = await task.promise;
     } catch (error) {
       setBusy(false);
-      const text = `Could not load the files: ${error.message}. ${previous[0].toUpperCase()}${previous.slice(1)} is still in use.`;
-      message.textContent = text;
-      message.classList.add('error-text');
-      log.error(text);
+      if (error.name === 'LoadCancelled') {
+        message.textContent = `Loading cancelled. ${previous} is still in use.`;
+        log.info(`Loading ${description} cancelled; ${previous.toLowerCase()} is still in use.`);
+        log.status(`Loading cancelled. ${previous} is still in use.`, 'info');
+      } else {
+        const text = `Could not load the files: ${error.message.replace(/\.$/, '')}. ${previous} is still in use.`;
+        message.textContent = text;
+        message.classList.add('error-text');
+        log.error(text);
+      }
       events.emit('load-failed', { error });
       return;
+    } finally {
+      task = null;
     }
 
     setBusy(false);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const s = core.summary();
-    message.textContent = `Loaded in ${seconds} s.`;
-    log.info(`Loaded ${formatCount(s.users)} users, ${formatCount(s.movies)} movies and ${formatCount(s.ratings)} ratings in ${seconds} s (${formatCount(s.duplicates)} duplicates).`);
-    events.emit('data', { source: 'movielens' });
+    message.textContent = `Loaded in ${summary.seconds.toFixed(1)} s.`;
+    log.info(`Loaded ${formatCount(summary.users)} users, ${formatCount(summary.movies)} movies and ${formatCount(summary.ratings)} ratings ` +
+      `in ${summary.seconds.toFixed(1)} s (${formatCount(summary.duplicates)} duplicates, ${formatCount(summary.skipped)} lines skipped).`);
+    events.emit('data', { summary, fresh: true });
+  }
+
+  function loadFiles(fileList) {
+    const files = Array.from(fileList);
+    if (files.length === 0) return Promise.resolve();
+    const description = files.length === 1 ? files[0].name : `${files.length} files (${files.map((file) => file.name).join(', ')})`;
+    return runLoad(files.map((file) => ({ type: 'blob', blob: file, name: file.name })), description);
   }
 
   fileInput.addEventListener('change', () => {
@@ -130,6 +198,15 @@ export function createLoaderView(app, root) {
       event.preventDefault();
       fileInput.click();
     }
+  });
+  cancelButton.addEventListener('click', () => {
+    if (!task) return;
+    cancelButton.disabled = true;
+    progressText.textContent = 'Cancelling…';
+    task.cancel();
+  });
+  sampleButton.addEventListener('click', () => {
+    if (sample) runLoad(sample.inputs, `MovieLens ${sample.release} from this site`);
   });
 
   // Files may be dropped anywhere on the page. The data panel lights up meanwhile.
@@ -150,30 +227,44 @@ export function createLoaderView(app, root) {
     if (acceptsDrops() && event.dataTransfer?.files?.length) loadFiles(event.dataTransfer.files);
   });
 
-  builtinButton.addEventListener('click', () => {
-    if (busy || core.isBuiltin) return;
-    app.trainer.stop();
-    core.loadBuiltin();
+  builtinButton.addEventListener('click', async () => {
+    if (busy || app.summary.source === 'builtin') return;
+    await app.trainer.stop();
+    const summary = await core.call('loadBuiltin');
     message.className = 'load-message';
     message.textContent = 'Back on the built-in data.';
     log.info('Switched back to the built-in data.');
-    events.emit('data', { source: 'builtin' });
+    events.emit('data', { summary, fresh: true });
   });
 
-  events.on('data', () => {
-    renderSummary();
-    builtinButton.disabled = busy || core.isBuiltin;
+  events.on('data', ({ summary }) => {
+    renderSummary(summary);
+    builtinButton.disabled = busy || summary.source === 'builtin';
   });
+
+  const credit = sample
+    ? h('p', { class: 'muted small credit', 'data-testid': 'sample-credit' },
+      `“Try real data” reads MovieLens ${sample.release} by GroupLens Research (University of Minnesota), shipped unchanged with this site together with its `,
+      h('a', { href: sample.readmeUrl, target: '_blank', rel: 'noopener' }, 'README.txt'),
+      '. Terms: research use only, no endorsement implied; cite F. Maxwell Harper and Joseph A. Konstan, “The MovieLens Datasets: History and Context”, ',
+      'ACM TiiS 2015; no commercial use without permission; redistribution only under these same terms.')
+    : h('p', { class: 'muted small', 'data-testid': 'sample-note' },
+      'Real data: drop a MovieLens release .zip from GroupLens here (ml-latest-small.zip is about 1 MB). ',
+      'The hosted version of this page can also fetch ml-latest-small with one button; this single file leaves the data out.');
 
   replaceChildren(root,
     summaryArea,
     h('div', { class: 'controls load-controls' },
-      fileInput, pickButton, builtinButton,
-      h('span', { class: 'drop-hint' }, 'or drop movies.csv and ratings.csv on this page')),
+      fileInput, pickButton, sampleButton, builtinButton,
+      h('span', { class: 'drop-hint' }, 'or drop files on this page')),
     h('p', { class: 'muted small' },
-      'Use the two CSV files of the MovieLens ml-latest-small release from GroupLens. They are read in your browser and never uploaded.'),
-    progress,
+      'Reads ratings.csv with movies.csv (MovieLens), ratings.dat with movies.dat (MovieLens 1M/10M, MovieTweetings), ',
+      'u.data with u.item and u.genre (MovieLens 100K), or a release’s .zip as downloaded. A ratings file alone works too. ',
+      'Files are read in your browser and never uploaded.'),
+    lenientField,
+    credit,
+    progressRow,
     message);
 
-  return { loadFiles };
+  return { loadFiles, runLoad };
 }

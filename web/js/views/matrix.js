@@ -1,46 +1,43 @@
 // matrix.js: the user-item ratings matrix, with blank cells where a user has
-// not rated a movie.
+// not rated a movie. A large data set shows a labelled sample: its most
+// active users against its most rated movies.
 
-import { h, replaceChildren, dataTable, formatCount, formatRating } from '../dom.js';
-import { LIMITS, displayMovies, displayUsers, subsetNote } from '../subsets.js';
+import { h, replaceChildren, dataTable, formatCount, formatRating, movieName } from '../dom.js';
+import { LIMITS, subsetNote } from '../subsets.js';
 
 export function createMatrixView(app, root) {
   const { core } = app;
 
   return {
-    render() {
-      const users = displayUsers(core, LIMITS.matrixUsers);
-      const movies = displayMovies(core, LIMITS.matrixMovies);
-      const values = core.ratingMatrix(users, movies);
-      const userIds = core.userIds();
-      const catalog = core.catalog();
+    async render() {
+      const data = await core.call('ratingMatrix', { maxUsers: LIMITS.matrixUsers, maxMovies: LIMITS.matrixMovies });
+      const filled = data.values.flat().filter((value) => value !== null).length;
+      const shownCells = data.users.length * data.movies.length;
+      const density = (100 * data.totalRatings) / (data.totalUsers * data.totalMovies);
 
-      const filled = values.flat().filter((value) => value !== null).length;
-      const shownCells = users.length * movies.length;
-      const fullCells = core.userCount * core.movieCount;
-      const density = (100 * core.ratingCount) / fullCells;
-
-      const rows = users.map((u, row) => [
-        { content: `User ${userIds[u]}`, header: true },
-        ...values[row].map((value) => (value === null
+      const rows = data.users.map((user, row) => [
+        { content: `User ${user.id}`, header: true, title: `${formatCount(user.ratings)} ratings in all` },
+        ...data.values[row].map((value) => (value === null
           ? { content: '', className: 'missing', title: 'no rating' }
-          : { content: formatRating(value), className: `rated r${Math.round(value)}` })),
+          : { content: formatRating(value), className: `rated r${Math.min(5, Math.max(1, Math.round((5 * value) / app.summary.ratingMax)))}` })),
       ]);
 
       replaceChildren(root,
         subsetNote([
-          { shown: users.length, total: core.userCount, order: 'most active', noun: 'users' },
-          { shown: movies.length, total: core.movieCount, order: 'most rated', noun: 'movies' },
+          { shown: data.users.length, total: data.totalUsers, order: 'most active', noun: 'users' },
+          { shown: data.movies.length, total: data.totalMovies, order: 'most rated', noun: 'movies' },
         ]),
         dataTable({
           testId: 'matrix-table',
           className: 'matrix',
-          columns: [{ label: '' }, ...movies.map((m) => ({ label: catalog[m].title || `#${catalog[m].id}`, vertical: true, title: catalog[m].title }))],
+          columns: [{ label: '' }, ...data.movies.map((movie) => ({
+            label: movieName(movie), vertical: true, title: `${movieName(movie)} (${formatCount(movie.ratings)} ratings)`,
+          }))],
           rows,
         }),
         h('p', { class: 'stat' },
           `${formatCount(filled)} of ${formatCount(shownCells)} cells shown here have a rating. `,
-          `In the whole matrix (${formatCount(core.userCount)} users × ${formatCount(core.movieCount)} movies) `,
+          `In the whole matrix (${formatCount(data.totalUsers)} users × ${formatCount(data.totalMovies)} movies) `,
           `${density < 1 ? density.toFixed(2) : density.toFixed(1)} % of the cells are filled.`));
     },
   };

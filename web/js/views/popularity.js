@@ -1,16 +1,18 @@
 // popularity.js: movies ranked by mean rating, with the number of ratings
 // and a minimum-count filter.
 
-import { h, replaceChildren, dataTable, formatCount, formatNumber } from '../dom.js';
+import { h, replaceChildren, dataTable, formatCount, formatNumber, movieName } from '../dom.js';
 import { LIMITS } from '../subsets.js';
+import { createLatest } from '../tasks.js';
 
 /** Minimum ratings per movie when the URL gives none: all for small data, 50 for large. */
-function defaultMinCount(core) {
-  return core.movieCount <= LIMITS.popularityRows ? 1 : 50;
+function defaultMinCount(app) {
+  return app.summary.movies <= LIMITS.popularityRows ? 1 : 50;
 }
 
 export function createPopularityView(app, root) {
   const { core, state } = app;
+  const latest = createLatest();
   const minInput = h('input', {
     id: 'popularity-min',
     type: 'number',
@@ -23,25 +25,26 @@ export function createPopularityView(app, root) {
   });
   const tableArea = h('div');
 
-  function renderTable() {
-    const minCount = state.get().min ?? defaultMinCount(core);
+  async function renderTable() {
+    const isCurrent = latest.next();
+    const minCount = state.get().min ?? defaultMinCount(app);
     minInput.value = String(minCount);
-    const all = core.popularity({ minCount });
-    const rows = all.slice(0, LIMITS.popularityRows);
-    const max = core.ratingMax;
+    const result = await core.call('popularity', { minCount, limit: LIMITS.popularityRows });
+    if (!isCurrent()) return;
+    const max = app.summary.ratingMax;
 
     replaceChildren(tableArea,
-      all.length > rows.length
+      result.total > result.rows.length
         ? h('p', { class: 'subset-note', 'data-testid': 'subset-note' },
-          `Subset: showing the top ${rows.length} of ${formatCount(all.length)} movies with at least ${formatCount(minCount)} ratings.`)
+          `Subset: showing the top ${result.rows.length} of ${formatCount(result.total)} movies with at least ${formatCount(minCount)} ratings.`)
         : null,
-      rows.length === 0 ? h('p', { class: 'muted' }, `No movie has ${formatCount(minCount)} or more ratings. Lower the minimum.`) : null,
+      result.rows.length === 0 ? h('p', { class: 'muted' }, `No movie has ${formatCount(minCount)} or more ratings. Lower the minimum.`) : null,
       dataTable({
         testId: 'popularity-table',
         columns: [{ label: '#', className: 'num' }, { label: 'Title' }, { label: 'Mean rating' }, { label: 'Ratings', className: 'num' }],
-        rows: rows.map((row, i) => [
+        rows: result.rows.map((row, i) => [
           { content: String(i + 1), className: 'num' },
-          { content: row.title || `#${row.movieId}`, header: true },
+          { content: movieName(row.movie), header: true },
           h('span', { class: 'bar-cell' },
             h('span', { class: 'bar-track' }, h('span', { class: 'bar', style: `width: ${((100 * row.mean) / max).toFixed(1)}%` })),
             h('span', { class: 'bar-value' }, formatNumber(row.mean, 2))),
@@ -50,15 +53,15 @@ export function createPopularityView(app, root) {
       }));
   }
 
-  state.subscribe((changed) => { if (changed.has('min')) renderTable(); });
+  state.subscribe((changed) => { if (changed.has('min')) app.tracker.track(renderTable()); });
 
   return {
-    render() {
+    async render() {
       replaceChildren(root,
         h('div', { class: 'controls' }, h('label', { class: 'field' },
           h('span', { class: 'field-label' }, 'Minimum number of ratings'), minInput)),
         tableArea);
-      renderTable();
+      await renderTable();
     },
   };
 }

@@ -1,15 +1,19 @@
 // training.js: matrix factorization training with editable settings, a live
-// RMSE chart, and predicted ratings for one user. Training runs a few epochs
-// per animation frame so the page keeps responding on large data sets.
+// RMSE chart, and predicted ratings for one user. The core trains a batch of
+// epochs per call (in the worker, or one frame's share on the main thread), so
+// the page keeps responding and Stop works between batches.
 
-import { h, replaceChildren, dataTable, formatCount, formatNumber, formatRating } from '../dom.js';
-import { LIMITS, displayMovies, subsetNote, currentUserId } from '../subsets.js';
+import { h, replaceChildren, dataTable, formatCount, formatNumber, formatRating, movieName } from '../dom.js';
+import { createLatest } from '../tasks.js';
+import { LIMITS, subsetNote } from '../subsets.js';
 import { createUserPicker } from '../controls.js';
 import { drawRmseChart } from '../chart.js';
 import { STATE_DEFAULTS } from '../state.js';
 
-/** Milliseconds of training per animation frame, which leaves the rest of the frame for drawing. */
+/** Milliseconds of training per call on the main thread, which leaves the rest of a frame for drawing. */
 const FRAME_BUDGET_MS = 12;
+/** Milliseconds of training per call in the worker: about ten chart updates a second. */
+const WORKER_STEP_MS = 100;
 /** Minimum time between two redraws of the prediction table while training. */
 const PREDICTION_REFRESH_MS = 250;
 
@@ -44,85 +48,128 @@ export function describeParams(p) {
 // Training loop
 // ---------------------------------------------------------------------------
 
-// Runs on the next frame, or soon when the tab is hidden (frames pause there).
-function nextFrame(fn) {
-  if (typeof document !== 'undefined' && document.hidden) setTimeout(fn, 0);
-  else requestAnimationFrame(fn);
+// Resolves on the next frame, or soon when the tab is hidden (frames pause there).
+function nextFrame() {
+  return new Promise((resolve) => {
+    if (typeof document !== 'undefined' && document.hidden) setTimeout(resolve, 0);
+    else requestAnimationFrame(resolve);
+  });
 }
 
 /**
- * Creates the controller that trains the wrapper's model in steps and
- * reports on app.events as 'model' with { phase, epochsDone, epochs, rmse, params, error }.
- * phase is started, progress, done, stopped or failed.
+ * Creates the controller that trains the model in the core a batch of epochs
+ * per call and reports on app.events as 'model' with
+ * { phase, epochsDone, epochs, params, rmse, error }; rmse is the RMSE of
+ * every finished epoch. phase is started, progress, done, stopped or failed.
+ * Stop takes effect after the batch in flight, which is about STEP_BUDGET_MS
+ * of work (or one epoch when a single epoch takes longer).
  */
 export function createTrainer(app) {
   const { core, events } = app;
+  // Work per call: longer in a worker, one frame's share on the main thread.
+  const stepBudgetMs = core.mode === 'worker' ? WORKER_STEP_MS : FRAME_BUDGET_MS;
   let run = null;
+  let startToken = 0;
+  let history = [];
+  let epochsDone = 0;
+  let lastParams = null;
 
   function emit(phase, extra = {}) {
-    const info = core.modelInfo();
     events.emit('model', {
       phase,
-      epochsDone: info?.epochsDone ?? 0,
-      epochs: run?.params.epochs ?? info?.params.epochs ?? 0,
-      params: run?.params ?? info?.params ?? null,
+      epochsDone,
+      epochs: lastParams?.epochs ?? 0,
+      params: lastParams,
+      rmse: history,
       ...extra,
     });
   }
 
-  function step(current) {
-    if (run !== current) return;
-    const deadline = performance.now() + FRAME_BUDGET_MS;
-    const target = current.params.epochs;
-    let done = core.modelInfo().epochsDone;
-    try {
-      while (done < target && performance.now() < deadline) {
-        done = core.train(1).epochsDone;
+  async function loop(current) {
+    while (run === current) {
+      let step;
+      try {
+        step = await core.call('trainStep', { target: current.params.epochs, budgetMs: stepBudgetMs, since: history.length });
+      } catch (error) {
+        if (run !== current) return;
+        run = null;
+        history.push(...await core.call('rmseHistory', { since: history.length }).catch(() => []));
+        epochsDone = history.length;
+        app.log.error(`Training failed: ${error.message}`);
+        emit('failed', { error });
+        return;
       }
-    } catch (error) {
-      run = null;
-      app.log.error(`Training failed: ${error.message}`);
-      emit('failed', { error });
-      return;
+      history.push(...step.rmse);
+      epochsDone = step.epochsDone;
+      if (run !== current) return;
+      if (epochsDone >= current.params.epochs) {
+        run = null;
+        app.log.info(`Training finished: ${formatCount(epochsDone)} epochs, final RMSE ${formatNumber(history[history.length - 1], 4)} (${describeParams(current.params)}).`);
+        emit('done');
+        return;
+      }
+      emit('progress');
+      if (core.mode !== 'worker') await nextFrame();
     }
-    if (done >= target) {
-      run = null;
-      const rmse = core.rmseHistory(done - 1)[0];
-      app.log.info(`Training finished: ${formatCount(done)} epochs, final RMSE ${formatNumber(rmse, 4)} (${describeParams(current.params)}).`);
-      emit('done', { params: current.params });
-      return;
-    }
-    emit('progress');
-    nextFrame(() => step(current));
+  }
+
+  // Ends the current run after its batch in flight. Resolves when it has ended.
+  async function halt() {
+    const current = run;
+    run = null;
+    if (current) await current.finished;
+    return current !== null;
   }
 
   return {
     get running() { return run !== null; },
+    /** RMSE of every finished epoch of the current model. */
+    get history() { return history; },
 
-    /** Creates a fresh model with `params` and trains it to params.epochs. Returns false on invalid params. */
-    start(params) {
-      run = null;
+    /** Creates a fresh model with `params` and trains it to params.epochs. Resolves to false on invalid params. */
+    async start(params) {
+      const token = ++startToken;
+      await halt();
+      let info;
       try {
-        core.createModel(params);
+        info = await core.call('createModel', params);
       } catch (error) {
+        if (token !== startToken) return false;
         app.log.error(`Cannot create the model: ${error.message}`);
-        emit('failed', { error, params });
+        lastParams = { ...params };
+        history = [];
+        epochsDone = 0;
+        emit('failed', { error, params, noModel: true });
         return false;
       }
-      const current = { params: core.modelInfo().params };
+      if (token !== startToken) return false;
+      const current = { params: info.params };
+      lastParams = info.params;
+      history = [];
+      epochsDone = 0;
       run = current;
-      app.log.info(`Training started: ${describeParams(current.params)} on ${formatCount(core.ratingCount)} ratings.`);
+      app.log.info(`Training started: ${describeParams(current.params)} on ${formatCount(app.summary.ratings)} ratings.`);
       emit('started');
-      step(current);
+      current.finished = loop(current);
       return true;
     },
 
-    /** Stops after the current frame. The partly trained model stays in use. */
-    stop() {
-      if (!run) return;
-      run = null;
-      app.log.info(`Training stopped at epoch ${formatCount(core.modelInfo()?.epochsDone ?? 0)}.`);
+    /** Stops after the batch in flight. The partly trained model stays in use. */
+    async stop() {
+      startToken++;
+      if (!(await halt())) return;
+      app.log.info(`Training stopped at epoch ${formatCount(epochsDone)}.`);
       emit('stopped');
+    },
+
+    /** Forgets the model's history after new data replaced the model in the core. */
+    reset() {
+      startToken++;
+      run = null;
+      history = [];
+      epochsDone = 0;
+      lastParams = null;
+      emit('reset');
     },
   };
 }
@@ -133,6 +180,7 @@ export function createTrainer(app) {
 
 export function createTrainingView(app, root) {
   const { core, state, events } = app;
+  const latestPredictions = createLatest();
 
   const inputs = Object.fromEntries(PARAM_FIELDS.map((spec) => [spec.key, h('input', {
     id: `train-${spec.key}`, type: 'number', step: spec.step, min: spec.min, max: spec.max,
@@ -169,8 +217,8 @@ export function createTrainingView(app, root) {
   const predictionsArea = h('div');
   let picker = null;
   let lastPredictionDraw = 0;
-  let history = [];
   let totalEpochs = 0;
+  let kernelName = '';
 
   function syncInputs() {
     const s = state.get();
@@ -178,19 +226,17 @@ export function createTrainingView(app, root) {
     kernelSelect.value = String(s.kernel);
   }
 
-  function kernelText() {
-    const name = core.modelInfo()?.kernelName;
-    return name ? ` Kernel: ${name}.` : '';
-  }
-
   function redrawChart() {
-    drawRmseChart(canvas, history, totalEpochs);
+    drawRmseChart(canvas, app.trainer.history, totalEpochs);
   }
 
-  function renderPredictions() {
+  async function renderPredictions() {
+    const isCurrent = latestPredictions.next();
     lastPredictionDraw = performance.now();
-    const userId = currentUserId(app);
-    const info = core.modelInfo();
+    const data = await core.call('predictions', { userId: state.get().user, maxMovies: LIMITS.predictionMovies });
+    if (!isCurrent()) return;
+    picker?.show(data.userId);
+    const info = data.info;
     if (!info || info.epochsDone === 0) {
       replaceChildren(predictionsArea, h('p', { class: 'muted' }, 'Predictions appear once the model has trained.'));
       return;
@@ -200,26 +246,20 @@ export function createTrainingView(app, root) {
       return;
     }
 
-    const userIndex = core.userIndex(userId);
-    const movies = displayMovies(core, LIMITS.predictionMovies);
-    const catalog = core.catalog();
     let missingCf = false;
-    const rows = movies.map((m) => {
-      const movie = catalog[m];
-      const actual = core.rating(userIndex, m);
-      const predicted = core.predict(userId, movie.id);
+    const rows = data.rows.map(({ movie, actual, predicted }) => {
       if (predicted === null) missingCf = true;
       return [
-        { content: movie.title || `#${movie.id}`, header: true },
+        { content: movieName(movie), header: true },
         { content: actual === null ? '' : formatRating(actual), className: actual === null ? 'num missing' : 'num rated' },
         { content: predicted === null ? 'n/a' : formatNumber(predicted, 2), className: predicted === null ? 'num na' : 'num' },
       ];
     });
     replaceChildren(predictionsArea,
-      subsetNote([{ shown: movies.length, total: core.movieCount, order: 'most rated', noun: 'movies' }]),
+      subsetNote([{ shown: rows.length, total: data.totalMovies, order: 'most rated', noun: 'movies' }]),
       dataTable({
         testId: 'predictions-table',
-        caption: `User ${userId} after ${formatCount(info.epochsDone)} epochs`,
+        caption: `User ${data.userId} after ${formatCount(info.epochsDone)} epochs`,
         columns: [{ label: 'Movie' }, { label: 'Actual', className: 'num' }, { label: 'Predicted', className: 'num' }],
         rows,
       }),
@@ -227,13 +267,11 @@ export function createTrainingView(app, root) {
   }
 
   function updateProgress(detail) {
-    const info = core.modelInfo();
-    const done = info?.epochsDone ?? 0;
-    totalEpochs = detail.epochs || info?.params.epochs || 0;
-    for (const value of info ? core.rmseHistory(history.length) : []) history.push(value);
+    const done = detail.epochsDone;
+    totalEpochs = detail.epochs;
     progress.max = Math.max(1, totalEpochs);
     progress.value = done;
-    const last = history[history.length - 1];
+    const last = detail.rmse[detail.rmse.length - 1];
     const rmseText = last === undefined ? '' : ` · RMSE ${formatNumber(last, 4)}`;
     const phaseText = {
       started: 'Training…', progress: 'Training…', done: 'Done.', stopped: 'Stopped.', failed: 'Failed.',
@@ -248,36 +286,46 @@ export function createTrainingView(app, root) {
     trainButton.textContent = running ? 'Restart' : 'Train';
     stopButton.disabled = !running;
 
-    if (detail.phase === 'started') history = [];
-    if (detail.phase === 'failed' && !core.hasModel) {
-      history = [];
+    if (detail.phase === 'reset') {
+      totalEpochs = state.get().epochs;
+      progress.value = 0;
+      progressText.textContent = 'No model yet.';
+      settingsLine.textContent = `Not trained on this data yet: press Train to start (${describeParams(trainParamsFromState(state))}).`;
+      redrawChart();
+      return;
+    }
+    if (detail.phase === 'failed' && detail.noModel) {
       progressText.textContent = `Failed: ${detail.error.message}`;
       settingsLine.textContent = `Not trained: ${detail.error.message}`;
-      renderPredictions();
+      redrawChart();
+      app.tracker.track(renderPredictions());
       return;
     }
     updateProgress(detail);
 
     if (detail.phase === 'started') {
-      settingsLine.textContent = `Training with ${describeParams(detail.params)} on ${formatCount(core.ratingCount)} ratings…`;
+      kernelName = '';
+      settingsLine.textContent = `Training with ${describeParams(detail.params)} on ${formatCount(app.summary.ratings)} ratings…`;
     } else if (detail.phase === 'done') {
-      settingsLine.textContent = `Current model: ${describeParams(detail.params)}, trained on ${formatCount(core.ratingCount)} ratings. ` +
-        `Final RMSE ${formatNumber(history[history.length - 1], 4)}.${kernelText()}`;
+      app.tracker.track(core.call('modelInfo').then((info) => {
+        kernelName = info?.kernelName ?? '';
+        settingsLine.textContent = `Current model: ${describeParams(detail.params)}, trained on ${formatCount(app.summary.ratings)} ratings. ` +
+          `Final RMSE ${formatNumber(detail.rmse[detail.rmse.length - 1], 4)}.${kernelName ? ` Kernel: ${kernelName}.` : ''}`;
+      }));
+      settingsLine.textContent = `Current model: ${describeParams(detail.params)}, trained on ${formatCount(app.summary.ratings)} ratings. ` +
+        `Final RMSE ${formatNumber(detail.rmse[detail.rmse.length - 1], 4)}.`;
     } else if (detail.phase === 'stopped') {
       settingsLine.textContent = `Stopped after ${formatCount(detail.epochsDone)} of ${formatCount(detail.epochs)} epochs (${describeParams(detail.params)}).`;
     } else if (detail.phase === 'failed') {
       settingsLine.textContent = `Training failed at epoch ${formatCount(detail.epochsDone)}: ${detail.error.message}`;
     }
 
-    if (!running || performance.now() - lastPredictionDraw > PREDICTION_REFRESH_MS) renderPredictions();
+    if (!running || performance.now() - lastPredictionDraw > PREDICTION_REFRESH_MS) app.tracker.track(renderPredictions());
   });
 
   state.subscribe((changed) => {
     if (PARAM_FIELDS.some((spec) => changed.has(spec.key)) || changed.has('kernel')) syncInputs();
-    if (changed.has('user')) {
-      picker?.sync();
-      renderPredictions();
-    }
+    if (changed.has('user')) app.tracker.track(renderPredictions());
   });
 
   let resizeFrame = 0;
@@ -287,9 +335,9 @@ export function createTrainingView(app, root) {
   }).observe(chartWrap);
 
   return {
-    render() {
+    async render() {
       syncInputs();
-      picker = createUserPicker(app, { id: 'training-user', label: 'Predictions for user' });
+      picker = await createUserPicker(app, { id: 'training-user', label: 'Predictions for user' });
       replaceChildren(root,
         h('form', { class: 'controls params', onsubmit: (event) => { event.preventDefault(); trainButton.click(); } },
           PARAM_FIELDS.map((spec) => h('label', { class: 'field narrow' }, h('span', { class: 'field-label' }, spec.label), inputs[spec.key])),
@@ -302,7 +350,7 @@ export function createTrainingView(app, root) {
         h('div', { class: 'controls' }, picker.element),
         predictionsArea);
       redrawChart();
-      renderPredictions();
+      await renderPredictions();
     },
   };
 }

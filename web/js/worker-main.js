@@ -1,0 +1,46 @@
+// worker-main.js: the entry point of the Web Worker that runs the WebAssembly
+// core. The build bundles it after the emscripten core scripts (which define
+// createMinirecCore and createMinirecCoreSimd) into one Blob-URL worker.
+//
+// Protocol (see core-client.js for the page side):
+//   page -> worker  { type: 'call', id, method, args }   run a core-service method
+//                   { type: 'cancel', id }               cancel a running load
+//   worker -> page  { type: 'ready' }                    script evaluated
+//                   { type: 'result', id, value }        method returned
+//                   { type: 'error', id, error }         method raised (name, message, status)
+//                   { type: 'event', id, event }         progress of a running call
+//                   { type: 'log', level, text }         output of the core
+
+import { createCallContext, createCoreService, serializeError } from './core-service.js';
+
+const service = createCoreService({
+  factories: { plain: self.createMinirecCore, simd: self.createMinirecCoreSimd },
+  print: (text) => self.postMessage({ type: 'log', level: 'info', text }),
+  printErr: (text) => self.postMessage({ type: 'log', level: 'warning', text }),
+  yieldEveryMs: 50,
+});
+
+/** Contexts of the calls still running, by call id, so a cancel can reach them. */
+const running = new Map();
+
+self.addEventListener('message', async (event) => {
+  const message = event.data;
+  if (message?.type === 'cancel') {
+    running.get(message.id)?.cancel();
+    return;
+  }
+  if (message?.type !== 'call') return;
+
+  const context = createCallContext((detail) => self.postMessage({ type: 'event', id: message.id, event: detail }));
+  running.set(message.id, context);
+  try {
+    const value = await service.call(message.method, message.args, context);
+    self.postMessage({ type: 'result', id: message.id, value });
+  } catch (error) {
+    self.postMessage({ type: 'error', id: message.id, error: serializeError(error) });
+  } finally {
+    running.delete(message.id);
+  }
+});
+
+self.postMessage({ type: 'ready' });
