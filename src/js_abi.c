@@ -100,6 +100,38 @@ MR_EXPORT double mr_js_rating(const mr_dataset *ds, int user_index, int movie_in
     return mr_dataset_rating(ds, user_index, movie_index, &r) ? r : NAN;
 }
 
+/* Writes (movie_index, rating) pairs of one user, in catalog order; returns
+ * the number of pairs, or -1 for an invalid user index or unfinished set. */
+MR_EXPORT int mr_js_user_ratings(const mr_dataset *ds, int user_index, double *out, int capacity)
+{
+    if (mr_require_finished(ds, &last_error) != MR_OK)
+        return -1;
+    if (user_index < 0 || user_index >= ds->n_users) {
+        mr_fail(&last_error, MR_ERR_INVALID_ARGUMENT, "user index %d is outside 0..%d", user_index,
+                ds->n_users - 1);
+        return -1;
+    }
+    int start = ds->user_offsets[user_index], n = ds->user_offsets[user_index + 1] - start;
+    if (n > capacity)
+        n = capacity;
+    for (int i = 0; i < n; i++) {
+        out[2 * i] = ds->user_movies[start + i];
+        out[2 * i + 1] = ds->user_values[start + i];
+    }
+    return n;
+}
+
+/* Writes the current file's lines, data lines, converted lines and skipped
+ * lines to out[0..3]. */
+MR_EXPORT void mr_js_parser_counts(const mr_parser *p, double *out)
+{
+    mr_file_report r = mr_parser_report(p);
+    out[0] = (double)r.n_lines;
+    out[1] = (double)r.n_data_lines;
+    out[2] = (double)r.n_converted_lines;
+    out[3] = (double)r.n_skipped;
+}
+
 MR_EXPORT int mr_js_most_active_users(const mr_dataset *ds, int *out, int capacity)
 {
     return mr_dataset_most_active_users(ds, out, capacity);
@@ -179,6 +211,13 @@ MR_EXPORT mr_model *mr_js_model_create(const mr_dataset *ds, int k, double learn
 MR_EXPORT void mr_js_model_destroy(mr_model *m) { mr_model_destroy(m); }
 /* Returns a status (0 on success). */
 MR_EXPORT int mr_js_model_train(mr_model *m, int n_epochs) { return (int)mr_model_train(m, n_epochs, &last_error); }
+/* Runs the next n_steps ratings' SGD steps across epoch ends; returns a status. */
+MR_EXPORT int mr_js_model_train_steps(mr_model *m, double n_steps)
+{
+    return (int)mr_model_train_steps(m, (long)n_steps, &last_error);
+}
+MR_EXPORT int mr_js_model_epoch_step(const mr_model *m) { return mr_model_epoch_step(m); }
+MR_EXPORT int mr_js_model_n_ratings(const mr_model *m) { return mr_model_n_ratings(m); }
 MR_EXPORT int mr_js_model_epochs_done(const mr_model *m) { return mr_model_epochs_done(m); }
 MR_EXPORT const double *mr_js_model_rmse(const mr_model *m) { return mr_model_rmse(m); }
 MR_EXPORT int mr_js_model_k(const mr_model *m) { return mr_model_k(m); }

@@ -11,6 +11,7 @@
  * The exact kernel sums left to right in double precision, matching numpy's
  * float64 results bit for bit when the build does not contract a*b+c into an
  * FMA; the float kernels (sgd_kernels.c) trade that for speed. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct mr_model {
     float *Vf;           /* (n_movies, kp) */
     mr_triple *triples;  /* (n_triples,) shuffled every epoch */
     mr_rng rng;
+    int step;            /* triples of the current epoch already run; 0 between epochs */
+    double epoch_total;  /* squared errors of the current epoch so far */
     int epochs_done, rmse_cap;
     double *rmse;        /* (epochs_done,) */
     int diverged;
@@ -229,58 +232,104 @@ static void shuffle_triples(mr_triple *t, int n, mr_rng *rng)
     }
 }
 
+/* Appends an epoch's RMSE, growing the history as needed. Returns 0 or -1. */
+static int record_rmse(mr_model *m, double rmse)
+{
+    if (m->epochs_done == m->rmse_cap) {
+        int cap = m->rmse_cap ? m->rmse_cap * 2 : 64;
+        double *grown = realloc(m->rmse, sizeof(double) * (size_t)cap);
+        if (!grown)
+            return -1;
+        m->rmse = grown;
+        m->rmse_cap = cap;
+    }
+    m->rmse[m->epochs_done++] = rmse;
+    return 0;
+}
+
+/* Runs the kernel over the next `count` triples of the current epoch. */
+static void run_kernel(mr_model *m, int count)
+{
+    const mr_train_params *p = &m->params;
+    const mr_triple *t = m->triples + m->step;
+    if (m->kernel == MR_KERNEL_EXACT)
+        m->epoch_total = mr_sgd_steps_exact(m->U, m->V, t, count, p->k, p->learning_rate,
+                                            p->regularization, m->epoch_total);
+    else if (m->kernel == MR_KERNEL_SCALAR_FLOAT)
+        m->epoch_total = mr_sgd_steps_scalar_float(m->Uf, m->Vf, t, count, m->kp, (float)p->learning_rate,
+                                                   (float)p->regularization, m->epoch_total);
+    else
+        m->epoch_total = mr_sgd_steps_simd_float(m->Uf, m->Vf, t, count, m->kp, (float)p->learning_rate,
+                                                 (float)p->regularization, m->epoch_total);
+    m->step += count;
+}
+
+/* Runs SGD steps until `n_steps` steps have run or `n_epochs` epochs have
+ * ended, whichever comes first. An epoch starts with a shuffle and ends by
+ * recording its RMSE. */
+static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *err)
+{
+    if (m->diverged)
+        return mr_fail(err, MR_ERR_DIVERGED,
+                       "training already diverged at epoch %d; create a new model with a lower learning rate",
+                       m->epochs_done);
+
+    mr_status status = MR_OK;
+    while (n_steps > 0 && n_epochs > 0) {
+        if (m->step == 0) {
+            shuffle_triples(m->triples, m->n_triples, &m->rng);
+            m->epoch_total = 0.0;
+        }
+        int left = m->n_triples - m->step;
+        int count = n_steps < left ? (int)n_steps : left;
+        run_kernel(m, count);
+        n_steps -= count;
+        if (m->step < m->n_triples)
+            break;
+
+        double rmse = sqrt(m->epoch_total / m->n_triples);
+        m->step = 0;
+        n_epochs--;
+        if (record_rmse(m, rmse) != 0) {
+            status = mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for the RMSE history of %d epochs",
+                             m->epochs_done + 1);
+            break;
+        }
+        if (!isfinite(rmse) || rmse > MR_RMSE_LIMIT) {
+            m->diverged = 1;
+            status = mr_fail(err, MR_ERR_DIVERGED,
+                             "training diverged at epoch %d (RMSE %g) with learning rate %g; "
+                             "lower the learning rate, for example to %g",
+                             m->epochs_done, rmse, m->params.learning_rate, m->params.learning_rate / 10.0);
+            break;
+        }
+    }
+
+    if (m->kernel != MR_KERNEL_EXACT)
+        sync_double_factors(m);
+    return status;
+}
+
 mr_status mr_model_train(mr_model *m, int n_epochs, mr_error *err)
 {
     if (!m)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "model is NULL");
     if (n_epochs < 0)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "epoch count %d is negative", n_epochs);
-    if (m->diverged)
-        return mr_fail(err, MR_ERR_DIVERGED,
-                       "training already diverged at epoch %d; create a new model with a lower learning rate",
-                       m->epochs_done);
-
-    if (m->epochs_done + n_epochs > m->rmse_cap) {
-        int cap = m->rmse_cap ? m->rmse_cap : 64;
-        while (cap < m->epochs_done + n_epochs)
-            cap *= 2;
-        double *grown = realloc(m->rmse, sizeof(double) * (size_t)cap);
-        if (!grown)
-            return mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for the RMSE history of %d epochs", cap);
-        m->rmse = grown;
-        m->rmse_cap = cap;
-    }
-
-    const mr_train_params *p = &m->params;
-    for (int e = 0; e < n_epochs; e++) {
-        shuffle_triples(m->triples, m->n_triples, &m->rng);
-        double total;
-        if (m->kernel == MR_KERNEL_EXACT)
-            total = mr_sgd_epoch_exact(m->U, m->V, m->triples, m->n_triples, p->k, p->learning_rate,
-                                       p->regularization);
-        else if (m->kernel == MR_KERNEL_SCALAR_FLOAT)
-            total = mr_sgd_epoch_scalar_float(m->Uf, m->Vf, m->triples, m->n_triples, m->kp,
-                                              (float)p->learning_rate, (float)p->regularization);
-        else
-            total = mr_sgd_epoch_simd_float(m->Uf, m->Vf, m->triples, m->n_triples, m->kp,
-                                            (float)p->learning_rate, (float)p->regularization);
-        double rmse = sqrt(total / m->n_triples);
-        m->rmse[m->epochs_done++] = rmse;
-
-        if (!isfinite(rmse) || rmse > MR_RMSE_LIMIT) {
-            m->diverged = 1;
-            if (m->kernel != MR_KERNEL_EXACT)
-                sync_double_factors(m);
-            return mr_fail(err, MR_ERR_DIVERGED,
-                           "training diverged at epoch %d (RMSE %g) with learning rate %g; "
-                           "lower the learning rate, for example to %g",
-                           m->epochs_done, rmse, p->learning_rate, p->learning_rate / 10.0);
-        }
-    }
-    if (m->kernel != MR_KERNEL_EXACT)
-        sync_double_factors(m);
-    return MR_OK;
+    return run_steps(m, LONG_MAX, n_epochs, err);
 }
+
+mr_status mr_model_train_steps(mr_model *m, long n_steps, mr_error *err)
+{
+    if (!m)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "model is NULL");
+    if (n_steps < 0)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "step count %ld is negative", n_steps);
+    return run_steps(m, n_steps, INT_MAX, err);
+}
+
+int mr_model_epoch_step(const mr_model *m) { return m ? m->step : 0; }
+int mr_model_n_ratings(const mr_model *m) { return m ? m->n_triples : 0; }
 
 /* ======================================================================== */
 /* Queries                                                                  */

@@ -25,10 +25,9 @@
 #define MR_SCALAR_LOOP
 #endif
 
-MR_SCALAR double mr_sgd_epoch_exact(double *U, double *V, const mr_triple *t, int n, int k, double lr,
-                          double reg)
+MR_SCALAR double mr_sgd_steps_exact(double *U, double *V, const mr_triple *t, int n, int k,
+                                    double lr, double reg, double total)
 {
-    double total = 0.0;
     for (int i = 0; i < n; i++) {
         double *Uu = U + (size_t)t[i].u * (size_t)k;
         double *Vm = V + (size_t)t[i].m * (size_t)k;
@@ -54,10 +53,9 @@ MR_SCALAR double mr_sgd_epoch_exact(double *U, double *V, const mr_triple *t, in
     return total;
 }
 
-MR_SCALAR double mr_sgd_epoch_scalar_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
-                                 float reg)
+MR_SCALAR double mr_sgd_steps_scalar_float(float *U, float *V, const mr_triple *t, int n, int kp,
+                                           float lr, float reg, double total)
 {
-    double total = 0.0;
     for (int i = 0; i < n; i++) {
         float *Uu = U + (size_t)t[i].u * (size_t)kp;
         float *Vm = V + (size_t)t[i].m * (size_t)kp;
@@ -102,10 +100,9 @@ float mr_dot_simd_float(const float *a, const float *b, int kp)
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-double mr_sgd_epoch_simd_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
-                               float reg)
+double mr_sgd_steps_simd_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
+                               float reg, double total)
 {
-    double total = 0.0;
     for (int i = 0; i < n; i++) {
         float *Uu = U + (size_t)t[i].u * (size_t)kp;
         float *Vm = V + (size_t)t[i].m * (size_t)kp;
@@ -126,4 +123,26 @@ double mr_sgd_epoch_simd_float(float *U, float *V, const mr_triple *t, int n, in
         total += (double)e * (double)e;
     }
     return total;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Whole passes                                                             */
+/* ------------------------------------------------------------------------ */
+
+double mr_sgd_epoch_exact(double *U, double *V, const mr_triple *t, int n, int k, double lr,
+                          double reg)
+{
+    return mr_sgd_steps_exact(U, V, t, n, k, lr, reg, 0.0);
+}
+
+double mr_sgd_epoch_scalar_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
+                                 float reg)
+{
+    return mr_sgd_steps_scalar_float(U, V, t, n, kp, lr, reg, 0.0);
+}
+
+double mr_sgd_epoch_simd_float(float *U, float *V, const mr_triple *t, int n, int kp, float lr,
+                               float reg)
+{
+    return mr_sgd_steps_simd_float(U, V, t, n, kp, lr, reg, 0.0);
 }

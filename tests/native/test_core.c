@@ -434,6 +434,39 @@ static void train_in_steps_matches_single_run(void)
     mr_model_destroy(stepped);
 }
 
+/* Steps of 7 ratings cut the 15-rating epochs at every possible offset. */
+static void train_by_rating_steps_matches_epochs(void)
+{
+    mr_train_params params = mr_train_defaults();
+    mr_error err;
+    mr_model *stepped = mr_model_create(builtin, &params, &err);
+    if (!CHECK(stepped != NULL, "create model: %s", err.message))
+        return;
+
+    int n = mr_model_n_ratings(stepped);
+    CHECK_INT(n, 15, "training ratings per epoch");
+    long total = 500L * n, done = 0;
+    while (done < total) {
+        long step = total - done < 7 ? total - done : 7;
+        if (!CHECK_STATUS(mr_model_train_steps(stepped, step, &err), MR_OK, &err, "train %ld steps", step))
+            break;
+        done += step;
+        CHECK_INT(mr_model_epoch_step(stepped), (int)(done % n), "position in epoch after %ld steps", done);
+        CHECK_INT(mr_model_epochs_done(stepped), (int)(done / n), "epochs done after %ld steps", done);
+    }
+
+    const double *a = mr_model_rmse(stepped), *b = mr_model_rmse(model_500);
+    for (int e = 0; e < 500; e++)
+        CHECK_SAME(a[e], b[e], "RMSE of epoch %d, steps of 7 against whole epochs", e + 1);
+    int k = mr_model_k(stepped);
+    for (int i = 0; i < mr_model_n_users(stepped) * k; i++)
+        CHECK_SAME(mr_model_user_factors(stepped)[i], mr_model_user_factors(model_500)[i], "U value %d", i);
+    for (int i = 0; i < mr_model_n_movies(stepped) * k; i++)
+        CHECK_SAME(mr_model_movie_factors(stepped)[i], mr_model_movie_factors(model_500)[i], "V value %d", i);
+    CHECK_STATUS(mr_model_train_steps(stepped, -1, &err), MR_ERR_INVALID_ARGUMENT, &err, "negative step count");
+    mr_model_destroy(stepped);
+}
+
 /* ======================================================================== */
 /* Predictions                                                              */
 /* ======================================================================== */
@@ -655,6 +688,7 @@ static const test_case tests[] = {
     {"train_builtin_rmse_every_epoch", train_builtin_rmse_every_epoch},
     {"train_builtin_ids_and_factors", train_builtin_ids_and_factors},
     {"train_in_steps_matches_single_run", train_in_steps_matches_single_run},
+    {"train_by_rating_steps_matches_epochs", train_by_rating_steps_matches_epochs},
     {"predict_builtin_every_pair", predict_builtin_every_pair},
     {"predict_unknown_user_not_found", predict_unknown_user_not_found},
     {"predict_unrated_movie_not_found", predict_unrated_movie_not_found},
