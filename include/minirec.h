@@ -462,11 +462,15 @@ typedef struct mr_rank_params {
     double alpha;          /* weight of CF in [0, 1]; MR_ALPHA_DEFAULT when < 0 */
     double like_threshold; /* ratings at or above count as liked; 0 means 0.8 * rating max (4 on 1-5) */
     int top_n;             /* entries to return; 0 means all candidates */
+    int min_ratings;       /* skip candidates with fewer ratings; 0 keeps every candidate,
+                              including movies nobody rated */
 } mr_rank_params;
 
 #define MR_ALPHA_DEFAULT 0.7
 
-/* Returns alpha 0.7, like_threshold 0 (that is, 0.8 * rating max), top_n 5. */
+/* Returns alpha 0.7, like_threshold 0 (that is, 0.8 * rating max), top_n 5,
+ * min_ratings 0. On real data a few ratings give CF scores above the rating
+ * scale, so a min_ratings of about 10 gives steadier lists. */
 mr_rank_params mr_rank_defaults(void);
 
 typedef struct mr_recommendation {

@@ -241,17 +241,18 @@ MR_EXPORT double mr_js_model_predict(const mr_model *m, double user_id, double m
 }
 
 /* Writes (movie_index, has_cf, cf_score, content_score, score) rows; returns
- * the number of rows or -1. `model` may be 0 for a content-only ranking. */
+ * the number of rows or -1. `model` may be 0 for a content-only ranking;
+ * min_ratings 0 (or omitted from JS) keeps every candidate. */
 MR_EXPORT int mr_js_recommend(const mr_dataset *ds, const mr_model *model, double user_id,
                               double alpha, double like_threshold, int top_n, double *out,
-                              int capacity)
+                              int capacity, int min_ratings)
 {
     mr_recommendation *rows = malloc(sizeof *rows * (size_t)(capacity > 0 ? capacity : 1));
     if (!rows) {
         scratch_failed(capacity, "recommendation");
         return -1;
     }
-    mr_rank_params p = {alpha, like_threshold, top_n};
+    mr_rank_params p = {alpha, like_threshold, top_n, min_ratings};
     int n = 0;
     if (mr_recommend(ds, model, (int64_t)user_id, &p, rows, capacity, &n, &last_error) != MR_OK) {
         free(rows);

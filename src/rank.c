@@ -9,7 +9,7 @@
 
 mr_rank_params mr_rank_defaults(void)
 {
-    mr_rank_params p = {MR_ALPHA_DEFAULT, 0.0, 5};
+    mr_rank_params p = {MR_ALPHA_DEFAULT, 0.0, 5, 0};
     return p;
 }
 
@@ -111,6 +111,9 @@ static mr_status check_rank_params(const mr_rank_params *p, mr_error *err)
                        "like threshold %g is invalid; use 0 for the default or a rating such as 4", p->like_threshold);
     if (p->top_n < 0)
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "top_n %d is negative; use 0 for all candidates", p->top_n);
+    if (p->min_ratings < 0)
+        return mr_fail(err, MR_ERR_INVALID_ARGUMENT,
+                       "minimum ratings %d is negative; use 0 to keep every candidate", p->min_ratings);
     return MR_OK;
 }
 
@@ -149,7 +152,8 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     int n_liked = 0;
     liked_genre_weights(ds, user, threshold, w, &n_liked);
 
-    /* Candidates: catalog movies the user has not rated. The user's list is
+    /* Candidates: catalog movies the user has not rated and, when asked, that
+     * have at least min_ratings ratings. The user's list is
      * sorted by movie index, so one cursor walks it alongside the catalog. */
     int n = 0;
     int cursor = ds->user_offsets[user], end = ds->user_offsets[user + 1];
@@ -158,6 +162,8 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
             cursor++;
             continue;
         }
+        if (ds->movie_counts[movie] < p.min_ratings)
+            continue;
         mr_recommendation *r = &entries[n].rec;
         r->movie_index = movie;
         r->content_score = content_score(ds, movie, w, n_liked);

@@ -467,6 +467,32 @@ static void train_by_rating_steps_matches_epochs(void)
     mr_model_destroy(stepped);
 }
 
+/* Built-in counts: movies 1, 4, 5, 7 have 2 ratings, 3 and 6 have 3, 8 has
+ * 1 and 2 has none. */
+static void recommend_min_ratings_filters_candidates(void)
+{
+    mr_rank_params params = mr_rank_defaults();
+    params.top_n = 0;
+    mr_recommendation out[8];
+    int n = 0;
+    mr_error err;
+
+    static const struct { int min_ratings; int expected; } cases[] = {
+        {0, 5}, {1, 4}, {2, 3}, {3, 1}, {4, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        params.min_ratings = cases[c].min_ratings;
+        if (!CHECK_STATUS(mr_recommend(builtin, model_500, 1, &params, out, 8, &n, &err), MR_OK, &err,
+                          "recommend for user 1 with min_ratings %d", cases[c].min_ratings))
+            continue;
+        CHECK_INT(n, cases[c].expected, "candidates of user 1 with min_ratings %d", cases[c].min_ratings);
+        for (int i = 0; i < n; i++) {
+            int64_t id = mr_dataset_movie_id(builtin, out[i].movie_index);
+            CHECK(id != 2 || cases[c].min_ratings == 0, "movie 2 listed with min_ratings %d", cases[c].min_ratings);
+        }
+    }
+}
+
 /* ======================================================================== */
 /* Predictions                                                              */
 /* ======================================================================== */
@@ -522,7 +548,7 @@ static void predict_unrated_movie_not_found(void)
 static int rank_user(const mr_model *model, int64_t user_id, double alpha, int top_n,
                      mr_recommendation *out, int capacity)
 {
-    mr_rank_params params = {alpha, 0.0, top_n};
+    mr_rank_params params = {alpha, 0.0, top_n, 0};
     mr_error err;
     int n = -1;
     if (!CHECK_STATUS(mr_recommend(builtin, model, user_id, &params, out, capacity, &n, &err), MR_OK, &err,
@@ -609,7 +635,7 @@ static void recommend_defaults_take_alpha_and_top5(void)
         for (int i = 0; i < n; i++)
             check_recommendation(&out[i], json_item(expected, i), 1, "default", i + 1);
 
-    mr_rank_params negative_alpha = {-1.0, 0.0, 0};
+    mr_rank_params negative_alpha = {-1.0, 0.0, 0, 0};
     CHECK_STATUS(mr_recommend(builtin, model_500, 1, &negative_alpha, out, 16, &n, &err), MR_OK, &err,
                  "recommend with alpha -1");
     if (CHECK_INT(n, expected->n, "candidates with alpha -1"))
@@ -689,6 +715,7 @@ static const test_case tests[] = {
     {"train_builtin_ids_and_factors", train_builtin_ids_and_factors},
     {"train_in_steps_matches_single_run", train_in_steps_matches_single_run},
     {"train_by_rating_steps_matches_epochs", train_by_rating_steps_matches_epochs},
+    {"recommend_min_ratings_filters_candidates", recommend_min_ratings_filters_candidates},
     {"predict_builtin_every_pair", predict_builtin_every_pair},
     {"predict_unknown_user_not_found", predict_unknown_user_not_found},
     {"predict_unrated_movie_not_found", predict_unrated_movie_not_found},

@@ -264,7 +264,7 @@ static void recommend_invalid_params_rejected(void)
     int n = -1;
     mr_error err;
 
-    mr_rank_params p = {1.5, 0.0, 0};
+    mr_rank_params p = {1.5, 0.0, 0, 0};
     CHECK_STATUS(mr_recommend(ds, NULL, 1, &p, recs, 8, &n, &err), MR_ERR_INVALID_ARGUMENT, &err, "alpha 1.5");
     CHECK_CONTAINS(err.message, "alpha 1.5", "message names alpha");
     p.alpha = NAN;
@@ -279,6 +279,11 @@ static void recommend_invalid_params_rejected(void)
     p.top_n = -2;
     CHECK_STATUS(mr_recommend(ds, NULL, 1, &p, recs, 8, &n, &err), MR_ERR_INVALID_ARGUMENT, &err, "top_n -2");
     CHECK_CONTAINS(err.message, "-2", "message names top_n");
+
+    p = mr_rank_defaults();
+    p.min_ratings = -3;
+    CHECK_STATUS(mr_recommend(ds, NULL, 1, &p, recs, 8, &n, &err), MR_ERR_INVALID_ARGUMENT, &err, "min_ratings -3");
+    CHECK_CONTAINS(err.message, "-3", "message names the minimum ratings");
 
     p = mr_rank_defaults();
     CHECK_STATUS(mr_recommend(ds, NULL, 1, &p, recs, -1, &n, &err), MR_ERR_INVALID_ARGUMENT, &err, "capacity -1");

@@ -151,7 +151,7 @@ static void movielens_recommend_top_n_is_prefix(void)
     mr_recommendation *all = malloc(sizeof *all * (size_t)capacity);
     mr_recommendation *top = malloc(sizeof *top * (size_t)capacity);
     for (int a = 0; a < 2 && all && top; a++) {
-        mr_rank_params p = {alphas[a], 0.0, 0};
+        mr_rank_params p = {alphas[a], 0.0, 0, 0};
         int n_all = -1;
         mr_error err;
         if (!CHECK_STATUS(mr_recommend(ml, model_3, 1, &p, all, capacity, &n_all, &err), MR_OK, &err,

@@ -20,8 +20,10 @@ static const char usage[] =
     "  recommend --user ID         hybrid ranking of the movies a user has not rated\n"
     "\n"
     "data (default: the built-in 8-movie data set):\n"
-    "  --ratings FILE              MovieLens ratings.csv (userId,movieId,rating,timestamp)\n"
-    "  --movies FILE               MovieLens movies.csv (movieId,title,genres)\n"
+    "  --ratings FILE              ratings: MovieLens ratings.csv, ratings.dat or u.data,\n"
+    "                              or MovieTweetings ratings.dat (format detected)\n"
+    "  --movies FILE               movies: movies.csv, movies.dat or u.item (optional)\n"
+    "  --genres FILE               ml-100k u.genre, read before u.item (optional)\n"
     "\n"
     "options:\n"
     "  --json                      print JSON instead of a table\n"
@@ -33,11 +35,12 @@ static const char usage[] =
     "  --epochs N                  training epochs (500)\n"
     "  --seed N                    random seed, 0 to 4294967295 (42)\n"
     "  --alpha X                   recommend: weight of CF against content, 0 to 1 (0.7)\n"
-    "  --threshold X               recommend: lowest rating that counts as liked (0.8 x scale max)\n";
+    "  --threshold X               recommend: lowest rating that counts as liked (0.8 x scale max)\n"
+    "  --min-ratings N             recommend: only movies with at least N ratings (0: all)\n";
 
 typedef struct options {
     const char *command;
-    const char *ratings_path, *movies_path;
+    const char *ratings_path, *movies_path, *genres_path;
     int json;
     int top;          /* -1 when not given */
     int min_count;
@@ -67,6 +70,19 @@ static int parse_long(const char *flag, const char *text, long long lo, long lon
     if (!text || end == text || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
         fprintf(stderr, "minirec: %s expects an integer from %lld to %lld, got '%s'\n", flag, lo, hi,
                 text ? text : "");
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_id(const char *flag, const char *text, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = text ? strtoll(text, &end, 10) : 0;
+    if (!text || end == text || *end != '\0' || errno == ERANGE) {
+        fprintf(stderr, "minirec: %s expects an integer id such as 1, got '%s'\n", flag, text ? text : "");
         return 0;
     }
     *out = v;
@@ -111,11 +127,16 @@ static int parse_args(int argc, char **argv, options *o)
             o->ratings_path = value;
         } else if (strcmp(a, "--movies") == 0) {
             o->movies_path = value;
+        } else if (strcmp(a, "--genres") == 0) {
+            o->genres_path = value;
+        } else if (strcmp(a, "--min-ratings") == 0) {
+            ok = parse_long(a, value, 0, 1000000000, &n);
+            o->rank.min_ratings = (int)n;
         } else if (strcmp(a, "--movie") == 0) {
-            ok = parse_long(a, value, INT64_MIN, INT64_MAX, &o->movie_id);
+            ok = parse_id(a, value, &o->movie_id);
             o->has_movie = 1;
         } else if (strcmp(a, "--user") == 0) {
-            ok = parse_long(a, value, INT64_MIN, INT64_MAX, &o->user_id);
+            ok = parse_id(a, value, &o->user_id);
             o->has_user = 1;
         } else if (strcmp(a, "--top") == 0) {
             ok = parse_long(a, value, 1, 1000000000, &n);
@@ -163,6 +184,8 @@ static int parse_args(int argc, char **argv, options *o)
         return fail("no command given; run 'minirec --help' for the list%s%s", "", "");
     if (o->movies_path && !o->ratings_path)
         return fail("--movies needs --ratings as well%s%s", "", "");
+    if (o->genres_path && !o->movies_path)
+        return fail("--genres needs --movies (u.item) as well%s%s", "", "");
     return 0;
 }
 
@@ -366,9 +389,14 @@ static int cmd_train(const mr_dataset *ds, const options *o)
         printf("trained k=%d, learning rate %g, regularization %g, seed %u on %d users, %d movies\n",
                o->train.k, o->train.learning_rate, o->train.regularization, o->train.seed,
                mr_model_n_users(m), mr_model_n_movies(m));
+        /* Epoch 1, then every tenth of the run, ending with the last epoch. */
         int step = epochs >= 10 ? epochs / 10 : 1;
+        printf("epoch %5d  RMSE %.6f\n", 1, rmse[0]);
         for (int e = step - 1; e < epochs; e += step)
-            printf("epoch %5d  RMSE %.6f\n", e + 1, rmse[e]);
+            if (e > 0)
+                printf("epoch %5d  RMSE %.6f\n", e + 1, rmse[e]);
+        if ((epochs - 1) % step != step - 1 && epochs > 1)
+            printf("epoch %5d  RMSE %.6f\n", epochs, rmse[epochs - 1]);
     }
     mr_model_destroy(m);
     return 0;
@@ -525,8 +553,10 @@ static mr_dataset *load_data(const options *o)
         fprintf(stderr, "minirec: out of memory\n");
         return NULL;
     }
-    if ((o->movies_path && mr_dataset_load_file(ds, MR_FILE_MOVIES_CSV, o->movies_path, &err) != MR_OK) ||
-        mr_dataset_load_file(ds, MR_FILE_RATINGS_CSV, o->ratings_path, &err) != MR_OK ||
+    /* The format of each file is detected from its name and first line. */
+    if ((o->genres_path && mr_dataset_load_file(ds, MR_FILE_AUTO, o->genres_path, &err) != MR_OK) ||
+        (o->movies_path && mr_dataset_load_file(ds, MR_FILE_AUTO, o->movies_path, &err) != MR_OK) ||
+        mr_dataset_load_file(ds, MR_FILE_AUTO, o->ratings_path, &err) != MR_OK ||
         mr_dataset_finish(ds, &err) != MR_OK) {
         report(&err);
         mr_dataset_destroy(ds);
