@@ -228,7 +228,9 @@ class TableOutputTest(CliTestCase):
         lines = self.run_table("train").decode("utf-8").splitlines()
         self.assertIn("k=3", lines[0], "settings line")
         epochs = [line for line in lines if line.startswith("epoch")]
-        self.assertEqual(len(epochs), 10, f"every 50th of 500 epochs: {lines!r}")
+        self.assertEqual(len(epochs), 11, f"epoch 1, then every 50th of 500 epochs: {lines!r}")
+        self.assertEqual(epochs[0].split()[:2], ["epoch", "1"], "first epoch listed")
+        self.assertEqual(epochs[1].split()[:2], ["epoch", "50"], "then every 50th epoch")
         self.assertEqual(epochs[-1].split()[:2], ["epoch", "500"], "last epoch listed")
 
     def test_recommend_table_marks_missing_cf(self):
