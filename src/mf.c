@@ -297,10 +297,15 @@ static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *er
         }
         if (!isfinite(rmse) || rmse > MR_RMSE_LIMIT) {
             m->diverged = 1;
+            /* Suggest a tenth of the rate, but never more than the default. */
+            double suggestion = m->params.learning_rate / 10.0;
+            double default_rate = mr_train_defaults().learning_rate;
+            if (suggestion > default_rate)
+                suggestion = default_rate;
             status = mr_fail(err, MR_ERR_DIVERGED,
                              "training diverged at epoch %d (RMSE %g) with learning rate %g; "
                              "lower the learning rate, for example to %g",
-                             m->epochs_done, rmse, m->params.learning_rate, m->params.learning_rate / 10.0);
+                             m->epochs_done, rmse, m->params.learning_rate, suggestion);
             break;
         }
     }
