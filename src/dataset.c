@@ -322,15 +322,15 @@ mr_status mr_dataset_add_movie(mr_dataset *ds, int64_t movie_id, const char *tit
     return mr_dataset_append_movie(ds, movie_id, label, (size_t)n, title, genres, err);
 }
 
-/* Grows the rating array by half its size, so that the unused tail stays
- * below a third of the array. Returns 0 or -1. */
+/* Grows the rating array by half its size (to at least 1024 ratings), so
+ * that the unused tail stays below a third of the array. Returns 0 or -1. */
 static int grow_ratings(mr_dataset *ds)
 {
     if (ds->n_ratings < ds->cap_ratings)
         return 0;
     if (ds->cap_ratings >= 0x7fffffff - 1024)
         return -1;
-    long long next = ds->cap_ratings ? (long long)ds->cap_ratings + ds->cap_ratings / 2 : 1024;
+    long long next = ds->cap_ratings < 1024 ? 1024 : (long long)ds->cap_ratings + ds->cap_ratings / 2;
     if (next > 0x7fffffff)
         next = 0x7fffffff;
     mr_rating_entry *p = realloc(ds->ratings, sizeof *p * (size_t)next);

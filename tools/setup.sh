@@ -9,6 +9,10 @@ missing=()
 command -v cmake >/dev/null || missing+=(cmake)
 command -v cc >/dev/null || missing+=(gcc)
 command -v emcc >/dev/null || missing+=(emscripten)
+command -v clang >/dev/null || missing+=(clang)
+# libFuzzer and the sanitizer runtimes for the parser fuzz targets.
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+  missing+=(libclang-rt-dev)
 command -v node >/dev/null || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
