@@ -262,6 +262,9 @@ const char *mr_format_name(const mr_parser *p);
 /* Model row of a user or movie id, or -1 when the model has no factors for it. */
 int mr_model_find_user(const mr_model *m, int64_t user_id);
 int mr_model_find_movie(const mr_model *m, int64_t movie_id);
+/* Model row of each catalog movie of `ds`, or NULL when the catalog differs
+ * from the one the model was made from (compared id by id, O(n_movies)). */
+const int *mr_model_catalog_rows(const mr_model *m, const mr_dataset *ds);
 /* U[user] . V[movie] by model rows: summed left to right in double for the
  * exact kernel, in float with the SIMD dot product for the float kernels. */
 double mr_model_dot(const mr_model *m, int user, int movie);

@@ -38,6 +38,9 @@ struct mr_model {
     float *Uf;           /* (n_users, kp), float kernels only */
     float *Vf;           /* (n_movies, kp) */
     mr_triple *triples;  /* (n_triples,) shuffled every epoch */
+    int n_catalog;       /* catalog size of the data set the model was made from */
+    int64_t *catalog_ids; /* (n_catalog,) that catalog's movie ids, in order */
+    int *catalog_rows;   /* (n_catalog,) model row of each catalog movie, or -1 */
     mr_rng rng;
     int step;            /* triples of the current epoch already run; 0 between epochs */
     double epoch_total;  /* squared errors of the current epoch so far */
@@ -138,6 +141,8 @@ void mr_model_destroy(mr_model *m)
     free(m->U);
     free(m->V);
     free(m->triples);
+    free(m->catalog_ids);
+    free(m->catalog_rows);
     free(m->Uf);
     free(m->Vf);
     free(m->rmse);
@@ -174,9 +179,14 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
     m->U = malloc(sizeof(double) * (size_t)m->n_users * (size_t)k);
     m->V = malloc(sizeof(double) * (size_t)m->n_movies * (size_t)k);
     m->triples = malloc(sizeof(mr_triple) * (size_t)m->n_triples);
-    int *catalog_to_model = malloc(sizeof(int) * (size_t)ds->n_movies);
-    if (!m->user_ids || !m->movie_ids || !m->U || !m->V || !m->triples || !catalog_to_model) {
-        free(catalog_to_model);
+    int *catalog_to_model = malloc(sizeof(int) * (size_t)(ds->n_movies ? ds->n_movies : 1));
+    m->catalog_ids = malloc(sizeof(int64_t) * (size_t)(ds->n_movies ? ds->n_movies : 1));
+    if (!m->user_ids || !m->movie_ids || !m->U || !m->V || !m->triples || !catalog_to_model ||
+        !m->catalog_ids) {
+        /* Kept so ranking over the same catalog skips a search per movie. */
+    m->catalog_rows = catalog_to_model;
+    m->n_catalog = ds->n_movies;
+    memcpy(m->catalog_ids, ds->movie_ids, sizeof(int64_t) * (size_t)ds->n_movies);
         mr_model_destroy(m);
         mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for a model of %d users, %d movies and k = %d",
                 ds->n_users, n_rated, k);
@@ -369,6 +379,14 @@ const double *mr_model_movie_factors(const mr_model *m) { return m ? m->V : NULL
 
 int mr_model_find_user(const mr_model *m, int64_t user_id) { return find_id(m->user_ids, m->n_users, user_id); }
 int mr_model_find_movie(const mr_model *m, int64_t movie_id) { return find_id(m->movie_ids, m->n_movies, movie_id); }
+
+const int *mr_model_catalog_rows(const mr_model *m, const mr_dataset *ds)
+{
+    if (ds->n_movies != m->n_catalog ||
+        memcmp(ds->movie_ids, m->catalog_ids, sizeof(int64_t) * (size_t)ds->n_movies) != 0)
+        return NULL;
+    return m->catalog_rows;
+}
 
 double mr_model_dot(const mr_model *m, int user, int movie)
 {

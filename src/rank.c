@@ -141,6 +141,7 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     double scale = ds->rating_scale_max;
     double threshold = p.like_threshold > 0.0 ? p.like_threshold : 0.8 * scale;
     int model_user = model ? mr_model_find_user(model, user_id) : -1;
+    const int *rows = model ? mr_model_catalog_rows(model, ds) : NULL;
 
     double *w = malloc(sizeof(double) * (size_t)(ds->n_genres ? ds->n_genres : 1));
     rank_entry *entries = malloc(sizeof(rank_entry) * (size_t)(ds->n_movies ? ds->n_movies : 1));
@@ -167,7 +168,9 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
         mr_recommendation *r = &entries[n].rec;
         r->movie_index = movie;
         r->content_score = content_score(ds, movie, w, n_liked);
-        int model_movie = model_user >= 0 ? mr_model_find_movie(model, ds->movie_ids[movie]) : -1;
+        int model_movie = -1;
+        if (model_user >= 0)
+            model_movie = rows ? rows[movie] : mr_model_find_movie(model, ds->movie_ids[movie]);
         r->has_cf = model_movie >= 0;
         r->cf_score = r->has_cf ? mr_model_dot(model, model_user, model_movie) : 0.0;
 
