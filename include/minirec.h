@@ -422,14 +422,14 @@ void mr_model_destroy(mr_model *m);
  * epoch and learning rate, as soon as an epoch's RMSE is not finite or exceeds
  * 1e6; the model then keeps the RMSE history but its factors are unusable. */
 mr_status mr_model_train(mr_model *m, int n_epochs, mr_error *err);
-/* Runs the next `n_steps` SGD steps (one rating each), crossing epoch ends
- * as needed: an epoch shuffles before its first step and records its RMSE
- * after its last. Any split of the steps gives the same model, bit for bit,
- * as whole epochs, so a caller can bound the time of one call on large data.
- * Fails like mr_model_train. */
+/* Runs the next `n_steps` units of training, crossing epoch ends as needed.
+ * A unit is one swap of the shuffle or one SGD step (one rating): an epoch
+ * is n_ratings - 1 swaps, then n_ratings steps, then its RMSE is recorded.
+ * Any split gives the same model, bit for bit, as whole epochs, so a caller
+ * can bound the time of one call on large data. Fails like mr_model_train. */
 mr_status mr_model_train_steps(mr_model *m, long n_steps, mr_error *err);
-/* Steps of the current epoch already run (0 between epochs), and the steps
- * per epoch (the number of training ratings). */
+/* SGD steps of the current epoch already run (0 between epochs and while
+ * shuffling), and the SGD steps per epoch (the number of training ratings). */
 int mr_model_epoch_step(const mr_model *m);
 int mr_model_n_ratings(const mr_model *m);
 

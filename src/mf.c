@@ -23,6 +23,9 @@
  * MR_KERNEL_AUTO; larger ones with the SIMD float kernel. */
 #define MR_EXACT_MAX_RATINGS 50000
 
+/* An epoch first shuffles the triples, then runs one SGD step per triple. */
+enum { EPOCH_NOT_STARTED, EPOCH_SHUFFLING, EPOCH_UPDATING };
+
 /* An epoch whose RMSE exceeds this is treated as diverged. */
 #define MR_RMSE_LIMIT 1e6
 
@@ -42,6 +45,8 @@ struct mr_model {
     int64_t *catalog_ids; /* (n_catalog,) that catalog's movie ids, in order */
     int *catalog_rows;   /* (n_catalog,) model row of each catalog movie, or -1 */
     mr_rng rng;
+    int phase;           /* EPOCH_NOT_STARTED, EPOCH_SHUFFLING or EPOCH_UPDATING */
+    int shuffle_next;    /* next position the shuffle swaps, counting down to 0 */
     int step;            /* triples of the current epoch already run; 0 between epochs */
     double epoch_total;  /* squared errors of the current epoch so far */
     int epochs_done, rmse_cap;
@@ -231,11 +236,14 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
 /* Training                                                                 */
 /* ======================================================================== */
 
-/* Fisher-Yates from the last position down, as numpy's shuffle of a list. */
-static void shuffle_triples(mr_triple *t, int n, mr_rng *rng)
+/* Runs the next `count` swaps of the current epoch's shuffle: Fisher-Yates
+ * from the last position down, as numpy's shuffle of a list. */
+static void shuffle_part(mr_model *m, long count)
 {
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)mr_rng_interval(rng, (uint32_t)i);
+    mr_triple *t = m->triples;
+    for (long c = 0; c < count; c++) {
+        int i = m->shuffle_next--;
+        int j = (int)mr_rng_interval(&m->rng, (uint32_t)i);
         mr_triple tmp = t[i];
         t[i] = t[j];
         t[j] = tmp;
@@ -274,9 +282,9 @@ static void run_kernel(mr_model *m, int count)
     m->step += count;
 }
 
-/* Runs SGD steps until `n_steps` steps have run or `n_epochs` epochs have
- * ended, whichever comes first. An epoch starts with a shuffle and ends by
- * recording its RMSE. */
+/* Runs work units until `n_steps` units have run or `n_epochs` epochs have
+ * ended, whichever comes first. A unit is one shuffle swap or one SGD step:
+ * an epoch is n_triples - 1 swaps, then n_triples steps, then its RMSE. */
 static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *err)
 {
     if (m->diverged)
@@ -286,10 +294,21 @@ static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *er
 
     mr_status status = MR_OK;
     while (n_steps > 0 && n_epochs > 0) {
-        if (m->step == 0) {
-            shuffle_triples(m->triples, m->n_triples, &m->rng);
+        if (m->phase == EPOCH_NOT_STARTED) {
+            m->phase = EPOCH_SHUFFLING;
+            m->shuffle_next = m->n_triples - 1;
             m->epoch_total = 0.0;
         }
+        if (m->phase == EPOCH_SHUFFLING) {
+            long count = n_steps < m->shuffle_next ? n_steps : m->shuffle_next;
+            shuffle_part(m, count);
+            n_steps -= count;
+            if (m->shuffle_next > 0)
+                break;
+            m->phase = EPOCH_UPDATING;
+            continue;
+        }
+
         int left = m->n_triples - m->step;
         int count = n_steps < left ? (int)n_steps : left;
         run_kernel(m, count);
@@ -299,6 +318,7 @@ static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *er
 
         double rmse = sqrt(m->epoch_total / m->n_triples);
         m->step = 0;
+        m->phase = EPOCH_NOT_STARTED;
         n_epochs--;
         if (record_rmse(m, rmse) != 0) {
             status = mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for the RMSE history of %d epochs",

@@ -434,7 +434,7 @@ static void train_in_steps_matches_single_run(void)
     mr_model_destroy(stepped);
 }
 
-/* Steps of 7 ratings cut the 15-rating epochs at every possible offset. */
+/* Slices of 7 units cut the 29-unit epochs at every possible offset. */
 static void train_by_rating_steps_matches_epochs(void)
 {
     mr_train_params params = mr_train_defaults();
@@ -443,21 +443,24 @@ static void train_by_rating_steps_matches_epochs(void)
     if (!CHECK(stepped != NULL, "create model: %s", err.message))
         return;
 
+    /* An epoch is 14 shuffle swaps, then 15 SGD steps. */
     int n = mr_model_n_ratings(stepped);
     CHECK_INT(n, 15, "training ratings per epoch");
-    long total = 500L * n, done = 0;
+    long per_epoch = 2L * n - 1, total = 500L * per_epoch, done = 0;
     while (done < total) {
         long step = total - done < 7 ? total - done : 7;
-        if (!CHECK_STATUS(mr_model_train_steps(stepped, step, &err), MR_OK, &err, "train %ld steps", step))
+        if (!CHECK_STATUS(mr_model_train_steps(stepped, step, &err), MR_OK, &err, "train %ld units", step))
             break;
         done += step;
-        CHECK_INT(mr_model_epoch_step(stepped), (int)(done % n), "position in epoch after %ld steps", done);
-        CHECK_INT(mr_model_epochs_done(stepped), (int)(done / n), "epochs done after %ld steps", done);
+        long in_epoch = done % per_epoch;
+        int sgd_steps = in_epoch < n - 1 ? 0 : (int)(in_epoch - (n - 1));
+        CHECK_INT(mr_model_epoch_step(stepped), sgd_steps, "SGD steps into the epoch after %ld units", done);
+        CHECK_INT(mr_model_epochs_done(stepped), (int)(done / per_epoch), "epochs done after %ld units", done);
     }
 
     const double *a = mr_model_rmse(stepped), *b = mr_model_rmse(model_500);
     for (int e = 0; e < 500; e++)
-        CHECK_SAME(a[e], b[e], "RMSE of epoch %d, steps of 7 against whole epochs", e + 1);
+        CHECK_SAME(a[e], b[e], "RMSE of epoch %d, slices of 7 units against whole epochs", e + 1);
     int k = mr_model_k(stepped);
     for (int i = 0; i < mr_model_n_users(stepped) * k; i++)
         CHECK_SAME(mr_model_user_factors(stepped)[i], mr_model_user_factors(model_500)[i], "U value %d", i);
