@@ -21,7 +21,7 @@ import * as esbuild from 'esbuild';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STYLE_MARKER = '<!-- build:style -->';
 const SCRIPTS_MARKER = '<!-- build:scripts -->';
-const SAMPLE_DATA_MARKER = '<!-- build:sample-data -->';
+const META_MARKER = '<!-- build:meta -->';
 const WORKER_SOURCE_MODULE = 'minirec:worker-source';
 
 // The MovieLens release that "Try real data" serves, copied unchanged with its
@@ -61,14 +61,19 @@ function inlineScript(code, name) {
   return `<script>\n${code.replace(/<\/(script)/gi, '<\\/$1')}\n</script>`;
 }
 
-function fillTemplate(template, style, scripts, sampleData) {
-  for (const marker of [STYLE_MARKER, SCRIPTS_MARKER, SAMPLE_DATA_MARKER]) {
+function fillTemplate(template, style, scripts, meta) {
+  for (const marker of [STYLE_MARKER, SCRIPTS_MARKER, META_MARKER]) {
     const count = template.split(marker).length - 1;
     if (count !== 1) throw new Error(`web/index.html must contain ${marker} exactly once (found ${count})`);
   }
   // Function replacements keep "$" sequences in the code from being read as patterns.
   return template.replace(STYLE_MARKER, () => style).replace(SCRIPTS_MARKER, () => scripts)
-    .replace(SAMPLE_DATA_MARKER, () => sampleData);
+    .replace(META_MARKER, () => meta);
+}
+
+// The <meta> tag that names the output: 'single-file' or 'site'.
+function buildMeta(kind) {
+  return `<meta name="minirec-build" content="${kind}">`;
 }
 
 // Escapes text for a double-quoted HTML attribute.
@@ -164,13 +169,16 @@ async function main() {
   await rm(site, { recursive: true, force: true });
   await mkdir(site, { recursive: true });
 
-  // One self-contained file: everything inline, no sample data.
-  const single = fillTemplate(template, `<style>\n${css}</style>`, inlineScript(app, 'the page bundle'), '');
+  // One self-contained file: everything inline, no sample data. The
+  // minirec-build meta tag names the output (single file or site) for the page.
+  const single = fillTemplate(template, `<style>\n${css}</style>`, inlineScript(app, 'the page bundle'),
+    buildMeta('single-file'));
   await writeFile(path.join(dist, 'minirec.html'), single);
 
   // A folder for static hosting: the same page with separate assets.
   const sampleMeta = await copySampleData(site);
-  const hosted = fillTemplate(template, '<link rel="stylesheet" href="style.css">', '<script src="app.js"></script>', sampleMeta);
+  const hosted = fillTemplate(template, '<link rel="stylesheet" href="style.css">', '<script src="app.js"></script>',
+    `${buildMeta('site')}${sampleMeta ? `\n${sampleMeta}` : ''}`);
   await Promise.all([
     writeFile(path.join(site, 'index.html'), hosted),
     writeFile(path.join(site, 'style.css'), css),

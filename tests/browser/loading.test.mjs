@@ -59,7 +59,8 @@ async function openPage(url = pageUrl, { width = 1100, height = 900, init } = {}
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   if (init) await page.addInitScript(init);
   await page.goto(url);
-  await page.waitForSelector('#status[data-kind="ok"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+  // The page marks its first full render (data drawn, first training run ended) on <html>.
+  await page.waitForSelector('html[data-ready="1"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
   await settle(page);
   return { page, errors };
 }
@@ -296,6 +297,17 @@ describe('ml-latest-small as a zip', { skip: skipMovieLens }, () => {
     assert.match(await text(page, '[data-testid="rec-model"]'), new RegExp(`trained for ${stoppedAt.toLocaleString('en-US')} epochs`));
   });
 
+  test('settings wait for Train on large data', async () => {
+    assert.match(await text(page, '[data-testid="training-mode"]'), /100,836 ratings; press Train/);
+    await page.fill('#train-k', '4');
+    await settle(page);
+    assert.match(await text(page, '[data-testid="training-pending"]'), /differ from the current model \(k = 3,.*press Train to apply them/);
+    assert.match(await text(page, '[data-testid="training-progress"]'), /^Stopped\./, 'no new run started');
+    await page.fill('#train-k', '3');
+    await settle(page);
+    assert.equal(await page.locator('[data-testid="training-pending"]').isVisible(), false, 'no note once the settings match the model');
+  });
+
   test('catalog pages through all movies', async () => {
     assert.equal(await page.locator('[data-testid="catalog-table"] tbody tr').count(), 40, 'one page');
     assert.equal(await text(page, '[data-testid="catalog-page"]'), 'Page 1 of 244');
@@ -371,7 +383,31 @@ describe('ml-latest-small as a zip', { skip: skipMovieLens }, () => {
     assert.equal(await page.locator('[data-testid="similar-table"] tbody tr').count(), 3);
   });
 
+  test('minimum ratings default on loaded data', async () => {
+    assert.equal(await page.inputValue('#rec-min-ratings'), '10', 'loaded data skips movies with fewer than 10 ratings');
+    assert.match(await text(page, '[data-testid="rec-min-note"]'), /fewer than 10 ratings are left out, because a movie with one or two ratings gets a CF score far above the rating scale/);
+    const counts = await page.evaluate(async () => {
+      const app = globalThis.minirecApp;
+      const result = await app.core.call('recommend', { userId: 414, alpha: 0.7, likeThreshold: 4, topN: 10, minRatings: 10 });
+      return result.rows.map((row) => row.movie.ratings);
+    });
+    assert.ok(counts.length === 10 && counts.every((count) => count >= 10), `rating counts of the candidates: ${counts}`);
+    await page.fill('#rec-min-ratings', '0');
+    await page.locator('#rec-min-ratings').dispatchEvent('change');
+    await settle(page);
+    assert.match(await page.evaluate(() => window.location.search), /minr=0/);
+    assert.match(await text(page, '[data-testid="rec-min-note"]'), /Every unrated movie is a candidate/);
+    await page.fill('#rec-min-ratings', '10');
+    await page.locator('#rec-min-ratings').dispatchEvent('change');
+    await settle(page);
+  });
+
   test('unknown user id names the range', async () => {
+    await page.fill('#rec-user', 'abc');
+    await page.locator('#rec-user').dispatchEvent('change');
+    await settle(page);
+    assert.match(await text(page, '#recommend [data-hint-for="user"]'), /“abc” is not a user id: enter a whole number from 1 to 610/);
+    assert.equal(await page.inputValue('#rec-user'), 'abc', 'the typed text stays beside its message');
     await page.fill('#rec-user', '611');
     await page.locator('#rec-user').dispatchEvent('change');
     await settle(page);
@@ -420,7 +456,8 @@ describe('ratings without movies', () => {
   test('titles show as ids and genre views explain', async () => {
     const file = path.join(workDir, 'ratings.csv');
     writeFileSync(file, 'userId,movieId,rating,timestamp\n1,10,4,0\n1,20,5,0\n2,10,3,0\n2,30,4,0\n3,20,2,0\n');
-    const { page, errors } = await openPage();
+    // Loaded data skips movies with fewer than 10 ratings by default; minr=0 keeps them all.
+    const { page, errors } = await openPage(`${pageUrl}?minr=0`);
     await page.setInputFiles('#file-input', file);
     await waitForSummary(page, /Ratings5/);
     assert.deepEqual(await page.locator('[data-testid="catalog-table"] tbody th').allTextContents(), ['Movie 10', 'Movie 20', 'Movie 30']);
@@ -452,6 +489,9 @@ describe('other formats and lenient mode', () => {
     assert.match(summary, /0 to 10|1 to 10/);
     const ids = await page.locator('[data-testid="catalog-table"] tbody td.num').first().textContent();
     assert.match(ids, /^0\d{6}$/, `movie ids keep leading zeros: ${ids}`);
+    const log = await text(page, '#log');
+    assert.match(log, /Reading movies\.dat \(movie::title::genres lines, /, 'the log names each file once');
+    assert.doesNotMatch(log, /movies\.dat \(movies\.dat/);
     assert.deepEqual(errors, []);
     await screenshot(page, 'movietweetings', page.locator('#data'));
     await page.close();
@@ -511,6 +551,7 @@ describe('static site', { skip: skipMovieLens }, () => {
       const { page } = await openPage(url);
       await page.click('#sample-button');
       await page.waitForFunction(() => /[1-9][\d,]* ratings read/.test(document.querySelector('[data-testid="load-progress-text"]').textContent));
+      await screenshot(page, 'loading-progress', page.locator('#data'));
       await page.click('#cancel-load');
       await page.waitForFunction(() => /Loading cancelled/.test(document.querySelector('[data-testid="load-message"]').textContent));
       await settle(page);
@@ -564,12 +605,49 @@ describe('large ratings file', () => {
     await page.close();
   });
 
+  test('training shows epoch share and stops fast', async () => {
+    const { page, errors } = await openPage();
+    await page.setInputFiles('#file-input', large.file);
+    await waitForSummary(page, /Ratings3,000,000/, 120000);
+    assert.match(await text(page, '[data-testid="training-mode"]'), /press Train/, 'large data waits for the Train button');
+    await page.evaluate(() => {
+      const target = document.querySelector('[data-testid="training-progress"]');
+      window.trainingTexts = [];
+      new MutationObserver(() => window.trainingTexts.push(target.textContent)).observe(target, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('#train-button');
+    await page.waitForFunction(() => window.trainingTexts.some((line) => /% of epoch/.test(line)), null, { timeout: 30000 });
+    await page.waitForFunction(() => /Epoch [1-9]/.test(document.querySelector('[data-testid="training-progress"]').textContent), null, { timeout: 30000 });
+    const within = await page.evaluate(() => window.trainingTexts.find((line) => /% of epoch/.test(line)));
+    assert.match(within, /^Training… Epoch [\d,]+ of 500 · \d+ % of epoch [\d,]+/, 'progress within an epoch');
+    assert.match(await text(page, '[data-testid="training-kernel"]'), /SGD kernel: SIMD float/);
+
+    // Time from the click to the "Stopped." line, measured in the page.
+    const stopMs = await page.evaluate(() => new Promise((resolve) => {
+      const target = document.querySelector('[data-testid="training-progress"]');
+      const started = performance.now();
+      new MutationObserver((records, observer) => {
+        if (!/^Stopped\./.test(target.textContent)) return;
+        observer.disconnect();
+        resolve(performance.now() - started);
+      }).observe(target, { childList: true, characterData: true, subtree: true });
+      document.querySelector('#stop-button').click();
+    }));
+    console.log(`# Stop on ${LARGE_LINES.toLocaleString('en-US')} ratings took effect after ${stopMs.toFixed(0)} ms`);
+    // A training call is about 40 ms of shuffle swaps and SGD steps.
+    assert.ok(stopMs < 250, `Stop took ${stopMs.toFixed(0)} ms; expected one training call of about 40 ms`);
+    await settle(page);
+    assert.match(await text(page, '#status'), /Training stopped at epoch/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('cancel mid-load keeps the old data', async () => {
     const { page } = await openPage();
     await page.setInputFiles('#file-input', large.file);
     await page.waitForFunction(() => /[1-9][\d,]* ratings read/.test(document.querySelector('[data-testid="load-progress-text"]').textContent));
     assert.equal(await page.locator('#cancel-load').isVisible(), true);
-    await screenshot(page, 'loading-progress', page.locator('#data'));
+    // The file loads in about a second, so Cancel comes at once; the slow download test takes the progress screenshot.
     await page.click('#cancel-load');
     await page.waitForFunction(() => /Loading cancelled/.test(document.querySelector('[data-testid="load-message"]').textContent));
     await settle(page);

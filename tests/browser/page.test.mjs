@@ -53,8 +53,8 @@ async function openPage(query = '', { width = 1100, height = 900 } = {}) {
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   await page.goto(`${pageUrl}${query}`);
-  // The status line is hidden in embedded views, so wait for it in the DOM only.
-  await page.waitForSelector('#status[data-kind="ok"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+  // The page marks its first full render (data drawn, first training run ended) on <html>.
+  await page.waitForSelector('html[data-ready="1"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
   await settle(page);
   return { page, errors };
 }
@@ -409,8 +409,8 @@ describe('minirec page from file://', () => {
     await page.fill('#rec-user', '9999');
     await page.locator('#rec-user').dispatchEvent('change');
     await settle(page);
-    assert.match(await page.locator('#recommend .field-hint').textContent(), /No user has id 9999/);
-    assert.match(await page.locator('#recommend .field-hint').textContent(), /from 1 to 610/);
+    assert.match(await page.locator('#recommend [data-hint-for="user"]').textContent(), /No user has id 9999/);
+    assert.match(await page.locator('#recommend [data-hint-for="user"]').textContent(), /from 1 to 610/);
 
     await screenshot(page, 'movielens-1100');
     await page.click('#builtin-button');

@@ -301,6 +301,23 @@ describe('core service', () => {
     assert.equal((await service.call('summary')).ratings, 5);
   });
 
+  test('ratings read counts data lines', async () => {
+    const withBlanks = RATINGS.replace('\n2,20', '\n\n\n2,20');
+    const { events } = await load(service, [blobInput('ratings.csv', withBlanks)]);
+    const last = events.filter((event) => event.phase === 'progress').at(-1);
+    assert.equal(last.ratingsRead, 5, 'blank lines and the header are not ratings');
+  });
+
+  test('training step stops at the target epoch', async () => {
+    await service.call('loadBuiltin');
+    await service.call('createModel', [{ epochs: 7 }]);
+    const step = await service.call('trainStep', [{ target: 7, budgetMs: 1000, since: 0 }]);
+    assert.equal(step.epochsDone, 7, 'exactly the target, not a step more');
+    assert.equal(step.epochStep, 0, 'no epoch left in progress');
+    assert.equal(step.stepsPerEpoch, 15);
+    assert.equal(step.rmse.length, 7);
+  });
+
   test('training steps reach the target', async () => {
     await service.call('loadBuiltin');
     await service.call('createModel', [{ epochs: 40 }]);

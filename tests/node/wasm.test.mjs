@@ -222,6 +222,71 @@ function defineSuites() {
       stepped.destroy();
     });
 
+    test('training in step slices equals epochs', async (t) => {
+      const sliced = await createCore();
+      if (!sliced.capabilities.trainSteps) {
+        t.skip('this core build has no mr_js_model_train_steps');
+        return;
+      }
+      sliced.createModel(params);
+      const perEpoch = sliced.trainingProgress().stepsPerEpoch;
+      assert.equal(perEpoch, builtin.ratings.length, 'steps per epoch are the ratings');
+      // Slices of 1, 7 and 16 steps cross epoch ends at every offset.
+      let progress = sliced.trainingProgress();
+      for (let i = 0; progress.epochsDone < p.epochs; i++) {
+        const left = (p.epochs - progress.epochsDone) * perEpoch - progress.epochStep;
+        progress = sliced.trainSteps(Math.min(left, [1, 7, 16][i % 3]));
+      }
+      assert.equal(progress.epochsDone, p.epochs);
+      assert.equal(progress.epochStep, 0, 'no epoch left in progress');
+      assertAllClose(sliced.rmseHistory(), builtin.train.rmse, 'sliced rmse');
+      if (sliced.canReadFactors) {
+        assertAllClose(Array.from(sliced.factors().U), builtin.train.U.flat(), 'sliced U');
+        assertAllClose(Array.from(sliced.factors().V), builtin.train.V.flat(), 'sliced V');
+      }
+      sliced.destroy();
+    });
+
+    test('epoch step within an epoch', async (t) => {
+      const partial = await createCore();
+      if (!partial.capabilities.trainSteps) {
+        t.skip('this core build has no mr_js_model_train_steps');
+        return;
+      }
+      partial.createModel(params);
+      // An epoch is 14 shuffle swaps and then 15 SGD steps: 29 + 14 + 5 units.
+      const progress = partial.trainSteps(48);
+      assert.deepEqual(progress, { epochsDone: 1, epochStep: 5, stepsPerEpoch: 15 }, 'one epoch and 5 of 15 steps');
+      assert.equal(partial.rmseHistory().length, 1, 'only the finished epoch has an RMSE');
+      partial.destroy();
+    });
+
+    test('user ratings match rating lookups', () => {
+      for (const userId of builtin.train.user_ids) {
+        const userIndex = core.userIndex(userId);
+        const expected = [];
+        for (let m = 0; m < core.movieCount; m++) {
+          const rating = core.rating(userIndex, m);
+          if (rating !== null) expected.push({ movieIndex: m, rating });
+        }
+        assert.deepEqual(core.userRatings(userIndex), expected, `user ${userId}`);
+      }
+    });
+
+    test('minimum ratings skips unrated movies', (t) => {
+      if (!core.capabilities.minRatings) {
+        t.skip('this core build has no min_ratings argument in mr_js_recommend');
+        return;
+      }
+      const all = core.recommend(1, { alpha: 0.7 }).rows.map((row) => row.movieId);
+      assert.ok(all.includes(2), `The Matrix Reloaded (no ratings) is a candidate at 0: ${all}`);
+      const rated = core.recommend(1, { alpha: 0.7, minRatings: 1 }).rows.map((row) => row.movieId);
+      assert.deepEqual(rated, all.filter((id) => id !== 2), 'minimum 1 drops only the unrated movie');
+      const counts = new Map(core.popularity().map((row) => [row.movieId, row.count]));
+      const two = core.recommend(1, { alpha: 0.7, minRatings: 2 }).rows;
+      assert.ok(two.every((row) => counts.get(row.movieId) >= 2), `every candidate has 2 or more ratings: ${two.map((row) => row.movieId)}`);
+    });
+
     test('hybrid rankings per user and alpha', () => {
       for (const [userId, byAlpha] of Object.entries(builtin.hybrid)) {
         for (const [alphaText, expected] of Object.entries(byAlpha)) {
@@ -367,6 +432,26 @@ function defineSuites() {
       await assert.rejects(core.loadMovieLens({ movies, ratings: encode('') }), (error) => error.status === STATUS.PARSE);
       await assert.rejects(core.loadMovieLens({ movies, ratings: encode(RATINGS_HEADER) }), (error) => error.status === STATUS.PARSE);
       assert.equal(core.summary().source, 'builtin');
+    });
+
+    test('parser counts data lines', async (t) => {
+      const core = await createCore();
+      if (!core.capabilities.parserCounts) {
+        t.skip('this core build has no mr_js_parser_counts');
+        return;
+      }
+      const job = core.beginLoad();
+      try {
+        const file = job.openFile('ratings.csv', FILE_KIND.RATINGS);
+        file.feed(encode(`${RATINGS_HEADER}1,1,4,0\n\n2,1,3,0\n\n3,2,5,0\n`));
+        const counts = file.counts();
+        assert.equal(counts.dataLines, 3, `data lines exclude the header and blank lines: ${JSON.stringify(counts)}`);
+        assert.equal(counts.skipped, 0);
+        file.end();
+        assert.equal(file.counts().dataLines, 3, 'counts stay readable after end()');
+      } finally {
+        job.abort();
+      }
     });
 
     test('missing file raises', async () => {

@@ -20,6 +20,11 @@ export class LoadCancelled extends Error {
 /** Minimum time between two progress events of one load. */
 const PROGRESS_INTERVAL_MS = 100;
 
+/** SGD steps per millisecond assumed before the first measurement: a guess on the slow side. */
+const FIRST_STEPS_PER_MS = 2000;
+/** Slices of training per trainStep call, so the last slice overruns the budget by a quarter at most. */
+const SLICES_PER_CALL = 4;
+
 // ---------------------------------------------------------------------------
 // Call contexts and errors across postMessage
 // ---------------------------------------------------------------------------
@@ -216,6 +221,8 @@ export function createCoreService({ factories, print = () => {}, printErr = () =
   let ratedOrder = null;
   let ratingCounts = null;
   let lowerTitles = null;
+  // Measured training speed, which sizes the slices of trainStep.
+  let stepsPerMs = FIRST_STEPS_PER_MS;
 
   function requireCore() {
     if (!core) throw new MinirecError('the core has not started yet', STATUS.STATE);
@@ -226,6 +233,7 @@ export function createCoreService({ factories, print = () => {}, printErr = () =
     ratedOrder = null;
     ratingCounts = null;
     lowerTitles = null;
+    stepsPerMs = FIRST_STEPS_PER_MS;
   }
 
   // -- Movie and user helpers ------------------------------------------------
@@ -315,7 +323,8 @@ export function createCoreService({ factories, print = () => {}, printErr = () =
         const headerLines = isCsvKind(file.kind) ? 1 : 0;
         let fileBytes = 0;
         const progress = (done) => {
-          if (isRatings) ratingsRead = Math.max(0, parsed.line - headerLines);
+          // Data lines exclude headers and skipped lines; cores without the count use lines read.
+          if (isRatings) ratingsRead = parsed.counts()?.dataLines ?? Math.max(0, parsed.line - headerLines);
           context.emit({
             phase: 'progress', file: file.name, fileIndex, fileCount: plan.files.length,
             bytesDone: bytesBefore + fileBytes, bytesTotal: Math.max(bytesTotal, bytesBefore + fileBytes),
@@ -490,18 +499,34 @@ export function createCoreService({ factories, print = () => {}, printErr = () =
     },
 
     /**
-     * Trains until `target` epochs or for about budgetMs (at least one epoch).
-     * Returns { epochsDone, rmse } with the RMSE of every epoch from `since` on.
+     * Trains towards `target` epochs for about budgetMs, in slices of SGD
+     * steps sized from the measured speed, so that one call stays near its
+     * budget however many ratings an epoch has. Returns { epochsDone,
+     * epochStep, stepsPerEpoch, rmse } with the RMSE of every finished epoch
+     * from `since` on.
      */
-    trainStep({ target, budgetMs = 100, since = 0 }) {
+    trainStep({ target, budgetMs = 40, since = 0 }) {
+      // A unit is one shuffle swap or one SGD step: an epoch is n - 1 swaps
+      // and then n steps. While the shuffle runs, epochStep stays 0, so `left`
+      // may overshoot into the next epoch's shuffle, which changes no factor.
       const c = requireCore();
       const deadline = performance.now() + budgetMs;
-      let done = c.modelInfo()?.epochsDone ?? 0;
-      do {
-        if (done >= target) break;
-        done = c.train(1).epochsDone;
-      } while (performance.now() < deadline);
-      return { epochsDone: done, rmse: c.rmseHistory(since) };
+      const sliceMs = Math.max(0.5, budgetMs / SLICES_PER_CALL);
+      let progress = c.trainingProgress();
+      for (;;) {
+        const n = progress.stepsPerEpoch;
+        const done = progress.epochStep > 0 ? n - 1 + progress.epochStep : 0;
+        const left = (target - progress.epochsDone) * (2 * n - 1) - done;
+        if (left <= 0) break;
+        const steps = Math.max(1, Math.min(left, Math.round(stepsPerMs * sliceMs)));
+        const started = performance.now();
+        progress = c.trainSteps(steps);
+        const elapsed = performance.now() - started;
+        // Slices under a millisecond time too coarsely to update the speed.
+        if (elapsed >= 1) stepsPerMs = 0.5 * stepsPerMs + 0.5 * (steps / elapsed);
+        if (performance.now() >= deadline) break;
+      }
+      return { ...progress, rmse: c.rmseHistory(since) };
     },
 
     modelInfo() {
@@ -529,14 +554,15 @@ export function createCoreService({ factories, print = () => {}, printErr = () =
 
     /**
      * Ranks the unrated movies of a user (default: the first user) by the
-     * hybrid score. Returns { userId, usedModel, rows, liked } where liked
-     * lists the first likedShown of the user's movies rated at or above the
-     * threshold, and their count.
+     * hybrid score, skipping movies with fewer than minRatings ratings.
+     * Returns { userId, usedModel, rows, liked } where liked lists the first
+     * likedShown of the user's movies rated at or above the threshold, and
+     * their count.
      */
-    recommend({ userId = null, alpha, likeThreshold, topN, likedShown = 6 }) {
+    recommend({ userId = null, alpha, likeThreshold, topN, minRatings = 0, likedShown = 6 }) {
       const c = requireCore();
       const id = resolveUser(userId);
-      const result = c.recommend(id, { alpha, likeThreshold, topN });
+      const result = c.recommend(id, { alpha, likeThreshold, topN, minRatings });
       const liked = c.userRatings(c.userIndex(id)).filter((row) => row.rating >= likeThreshold);
       return {
         userId: id,

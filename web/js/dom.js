@@ -56,6 +56,11 @@ export function formatCount(n) {
   return integerFormat.format(n);
 }
 
+/** Formats a count with its noun: plural(1, 'title', 'titles') -> "1 title", plural(2, ...) -> "2 titles". */
+export function plural(n, singular, pluralForm) {
+  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
 /** Formats a score with fixed decimals, or "n/a" for null/NaN. */
 export function formatNumber(x, digits = 2) {
   if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';

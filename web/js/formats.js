@@ -17,14 +17,16 @@ export const FILE_KIND = Object.freeze({
 /** Contribution of a file of each kind to a data set. */
 export const ROLE = Object.freeze({ RATINGS: 'ratings', MOVIES: 'movies', GENRES: 'genres' });
 
+// Labels describe the format without the usual file name, because messages
+// put them beside the name of the file at hand ("movies.dat (movie::title::genres lines, …)").
 const KIND_INFO = Object.freeze({
-  [FILE_KIND.MOVIES]: { role: ROLE.MOVIES, label: 'MovieLens movies.csv', csv: true },
-  [FILE_KIND.RATINGS]: { role: ROLE.RATINGS, label: 'MovieLens ratings.csv', csv: true },
-  [FILE_KIND.MOVIES_DAT]: { role: ROLE.MOVIES, label: 'movies.dat (movie::title::genres)', csv: false },
-  [FILE_KIND.RATINGS_DAT]: { role: ROLE.RATINGS, label: 'ratings.dat (user::movie::rating::timestamp)', csv: false },
-  [FILE_KIND.ML100K_DATA]: { role: ROLE.RATINGS, label: 'MovieLens 100K u.data', csv: false },
-  [FILE_KIND.ML100K_ITEM]: { role: ROLE.MOVIES, label: 'MovieLens 100K u.item', csv: false },
-  [FILE_KIND.ML100K_GENRE]: { role: ROLE.GENRES, label: 'MovieLens 100K u.genre', csv: false },
+  [FILE_KIND.MOVIES]: { role: ROLE.MOVIES, label: 'MovieLens movies CSV', csv: true },
+  [FILE_KIND.RATINGS]: { role: ROLE.RATINGS, label: 'MovieLens ratings CSV', csv: true },
+  [FILE_KIND.MOVIES_DAT]: { role: ROLE.MOVIES, label: 'movie::title::genres lines', csv: false },
+  [FILE_KIND.RATINGS_DAT]: { role: ROLE.RATINGS, label: 'user::movie::rating::timestamp lines', csv: false },
+  [FILE_KIND.ML100K_DATA]: { role: ROLE.RATINGS, label: 'MovieLens 100K ratings (u.data)', csv: false },
+  [FILE_KIND.ML100K_ITEM]: { role: ROLE.MOVIES, label: 'MovieLens 100K movies (u.item)', csv: false },
+  [FILE_KIND.ML100K_GENRE]: { role: ROLE.GENRES, label: 'MovieLens 100K genre names (u.genre)', csv: false },
 });
 
 /** Parsing order by role: genre names before u.item, movies before ratings. */

@@ -1,5 +1,7 @@
 // log.js: the status line above the page and the message panel below it.
 // Errors go to both. A message repeated in a row is counted, not repeated.
+// The status line can also carry a standing notice (settings from the link
+// that were replaced), which stays after the status text changes.
 
 import { h } from './dom.js';
 
@@ -12,6 +14,9 @@ const MAX_ENTRIES = 200;
  */
 export function createLog(statusElement, listElement, { onError = () => {} } = {}) {
   let lastEntry = null;
+  let statusText = '';
+  let statusKind = 'info';
+  let notice = '';
 
   function add(level, message) {
     const text = String(message);
@@ -31,9 +36,16 @@ export function createLog(statusElement, listElement, { onError = () => {} } = {
     if (level === 'error') onError(text);
   }
 
+  // A notice turns an ok or info status into a warning, so embedded views show it too.
+  function showStatus() {
+    statusElement.replaceChildren(statusText, notice ? h('span', { class: 'status-notice' }, ` ${notice}`) : '');
+    statusElement.dataset.kind = notice && (statusKind === 'ok' || statusKind === 'info') ? 'warning' : statusKind;
+  }
+
   function setStatus(text, kind = 'info') {
-    statusElement.textContent = text;
-    statusElement.dataset.kind = kind;
+    statusText = text;
+    statusKind = kind;
+    showStatus();
   }
 
   return {
@@ -46,5 +58,12 @@ export function createLog(statusElement, listElement, { onError = () => {} } = {
     },
     /** Sets the status line. kind is info, busy, ok or error. */
     status: setStatus,
+    /** Sets the standing notice of the status line; '' removes it. */
+    setNotice(text) {
+      notice = text;
+      showStatus();
+    },
+    /** The kind of the status line's current text, before a notice turns it into a warning. */
+    get statusKind() { return statusKind; },
   };
 }

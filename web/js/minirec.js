@@ -123,12 +123,30 @@ class ParsedFile {
     this.requestedKind = kind;
     this._lastLine = 0;
     this._lastKind = kind;
+    this._lastCounts = null;
   }
 
   get _module() { return this._job._core.module; }
 
   /** Lines read so far, header included; after end() the file's line count. */
   get line() { return this._parser ? this._module._mr_js_parser_line(this._parser) : this._lastLine; }
+
+  /**
+   * Returns { lines, dataLines, convertedLines, skipped } read so far (after
+   * end(), the file's totals), or null when the core lacks mr_js_parser_counts.
+   * Data lines exclude headers, blank lines and skipped lines.
+   */
+  counts() {
+    if (!this._parser) return this._lastCounts;
+    if (typeof this._module._mr_js_parser_counts !== 'function') return null;
+    const core = this._job._core;
+    return core._withScratch(4 * BYTES_PER_DOUBLE, (ptr) => {
+      this._module._mr_js_parser_counts(this._parser, ptr);
+      const base = ptr / BYTES_PER_DOUBLE;
+      const [lines, dataLines, convertedLines, skipped] = core._heapF64().subarray(base, base + 4);
+      return { lines, dataLines, convertedLines, skipped };
+    });
+  }
 
   /** The kind being read: as requested, or as detected once the first line is read. */
   get kind() {
@@ -155,6 +173,7 @@ class ParsedFile {
     if (!this._parser) return;
     this._lastLine = this.line;
     this._lastKind = this.kind;
+    this._lastCounts = this.counts();
     this._module._mr_js_parser_destroy(this._parser);
     this._parser = 0;
   }
@@ -346,14 +365,24 @@ export class Minirec {
 
   // -- Loading files --------------------------------------------------------
 
-  /** Features of this build of the core. Builds older than the format exports lack all four. */
+  /**
+   * Features of this build of the core. Builds older than the format exports
+   * lack the first four; builds older than the step-wise training lack the rest.
+   */
   get capabilities() {
     const has = (name) => typeof this.module[name] === 'function';
+    // Emscripten's Module._name wrappers take no declared parameters, so the
+    // parameter count comes from the WebAssembly export itself.
+    const recommendArity = this.module.asm?.mr_js_recommend?.length ?? 0;
     return {
       allFormats: has('_mr_js_detect_kind'),
       lenient: has('_mr_js_parser_set_max_skipped'),
       fileReports: has('_mr_js_n_files'),
       movieLabels: has('_mr_js_movie_label'),
+      trainSteps: has('_mr_js_model_train_steps'),
+      userRatings: has('_mr_js_user_ratings'),
+      parserCounts: has('_mr_js_parser_counts'),
+      minRatings: recommendArity >= 9,
     };
   }
 
@@ -601,12 +630,25 @@ export class Minirec {
 
   /** Returns the ratings of one user as [{ movieIndex, rating }] in catalog order. */
   userRatings(userIndex) {
-    const rows = [];
-    const n = this.movieCount;
-    for (let m = 0; m < n; m++) {
-      const value = this.rating(userIndex, m);
-      if (value !== null) rows.push({ movieIndex: m, rating: value });
+    const dataset = this._requireDataset();
+    if (typeof this.module._mr_js_user_ratings !== 'function') {
+      // NOTE: cores built before mr_js_user_ratings take one call per catalog movie here.
+      const rows = [];
+      for (let m = 0; m < this.movieCount; m++) {
+        const value = this.rating(userIndex, m);
+        if (value !== null) rows.push({ movieIndex: m, rating: value });
+      }
+      return rows;
     }
+    const capacity = Math.max(1, this.userRatingCount(userIndex));
+    const pairs = this._withScratch(2 * capacity * BYTES_PER_DOUBLE, (ptr) => {
+      const n = this.module._mr_js_user_ratings(dataset, userIndex, ptr, capacity);
+      if (n < 0) throw this._lastError(`reading the ratings of user index ${userIndex}`);
+      const base = ptr / BYTES_PER_DOUBLE;
+      return Array.from(this._heapF64().subarray(base, base + 2 * n));
+    });
+    const rows = [];
+    for (let i = 0; i < pairs.length; i += 2) rows.push({ movieIndex: pairs[i], rating: pairs[i + 1] });
     return rows;
   }
 
@@ -769,6 +811,46 @@ export class Minirec {
     return { epochsDone, rmse: this.rmseHistory(epochsDone - 1)[0] ?? null };
   }
 
+  /**
+   * Runs the next nSteps units of training across epoch ends, where a unit is
+   * one shuffle swap or one SGD step (an epoch is ratings - 1 swaps, then
+   * ratings steps); any split gives the same model as whole epochs. Returns
+   * trainingProgress().
+   * Divergence is handled as in train(). Cores without
+   * mr_js_model_train_steps run whole epochs instead: ceil(nSteps / ratings).
+   */
+  trainSteps(nSteps) {
+    const model = this._requireModel();
+    if (this._modelDiverged) {
+      throw new MinirecError('training diverged earlier; create a new model with a lower learning rate', STATUS.DIVERGED);
+    }
+    const hasSteps = typeof this.module._mr_js_model_train_steps === 'function';
+    const status = hasSteps
+      ? this.module._mr_js_model_train_steps(model, Math.max(0, Math.floor(nSteps)))
+      : this.module._mr_js_model_train(model, Math.max(1, Math.ceil(nSteps / Math.max(1, this.ratingCount))));
+    if (status !== 0) {
+      const error = this._lastError('training');
+      if (status === STATUS.DIVERGED) this._modelDiverged = true;
+      throw error;
+    }
+    return this.trainingProgress();
+  }
+
+  /**
+   * Returns { epochsDone, epochStep, stepsPerEpoch }: finished epochs, steps
+   * of the epoch in progress (0 between epochs) and steps per epoch (the
+   * training ratings).
+   */
+  trainingProgress() {
+    const model = this._requireModel();
+    const hasSteps = typeof this.module._mr_js_model_epoch_step === 'function';
+    return {
+      epochsDone: this.module._mr_js_model_epochs_done(model),
+      epochStep: hasSteps ? this.module._mr_js_model_epoch_step(model) : 0,
+      stepsPerEpoch: hasSteps ? this.module._mr_js_model_n_ratings(model) : this.ratingCount,
+    };
+  }
+
   /** Returns the RMSE of each finished epoch from epoch index `start` on, as an Array. */
   rmseHistory(start = 0) {
     const model = this._requireModel();
@@ -849,18 +931,20 @@ export class Minirec {
    *   alpha          weight of the CF score, default 0.7
    *   likeThreshold  ratings at or above it count as liked, default 0.8 * ratingMax
    *   topN           rows to return, default 0 (all candidates)
+   *   minRatings     skip candidates with fewer ratings, default 0 (keep all,
+   *                  even movies without ratings); ignored by cores built before it
    * Rows are { movieIndex, movieId, title, genres, cfScore, contentScore, score }
    * with cfScore null for movies the model has no factors for. The model is
    * left out (content only) when there is none or its training diverged, and
    * `usedModel` is then false.
    */
-  recommend(userId, { alpha = ALPHA_DEFAULT, likeThreshold = 0, topN = 0 } = {}) {
+  recommend(userId, { alpha = ALPHA_DEFAULT, likeThreshold = 0, topN = 0, minRatings = 0 } = {}) {
     const dataset = this._requireDataset();
     const model = this._modelDiverged ? 0 : this._model;
     const candidates = this.movieCount;
     const capacity = Math.max(1, topN > 0 ? Math.min(topN, candidates) : candidates);
     const values = this._withScratch(5 * capacity * BYTES_PER_DOUBLE, (ptr) => {
-      const n = this.module._mr_js_recommend(dataset, model, userId, alpha, likeThreshold, topN, ptr, capacity);
+      const n = this.module._mr_js_recommend(dataset, model, userId, alpha, likeThreshold, topN, ptr, capacity, minRatings);
       if (n < 0) throw this._lastError(`recommending for user ${userId}`);
       const base = ptr / BYTES_PER_DOUBLE;
       return Array.from(this._heapF64().subarray(base, base + 5 * n));

@@ -10,8 +10,9 @@ const SCHEMA = Object.freeze({
   view: { type: 'enum', values: VIEWS, fallback: null },
   user: { type: 'int', fallback: null },
   alpha: { type: 'float', min: 0, max: 1, fallback: 0.7 },
-  like: { type: 'float', min: 0, max: 100, fallback: null },
+  like: { type: 'float', min: 0, max: 100, exclusiveMin: true, fallback: null },
   top: { type: 'int', min: 1, max: 100, fallback: 10 },
+  minr: { type: 'int', min: 0, max: 100000, fallback: null },
   movie: { type: 'int', fallback: null },
   similar: { type: 'int', min: 1, max: 50, fallback: 3 },
   min: { type: 'int', min: 1, max: 100000, fallback: null },
@@ -31,50 +32,65 @@ const SCHEMA = Object.freeze({
 export const STATE_DEFAULTS = Object.freeze(Object.fromEntries(
   Object.entries(SCHEMA).map(([key, spec]) => [key, spec.fallback])));
 
+const countFormat = new Intl.NumberFormat('en-US');
+
+/**
+ * Describes the values a key accepts, e.g. "a whole number from 1 to 1,024"
+ * or "a number greater than 0 and at most 10".
+ */
+export function describeRange(key) {
+  const spec = SCHEMA[key];
+  if (spec.type === 'enum') return `one of ${spec.values.join(', ')}`;
+  if (spec.type === 'string') return `text of at most ${spec.maxLength} characters`;
+  const noun = spec.type === 'int' ? 'a whole number' : 'a number';
+  const show = (n) => countFormat.format(n);
+  if (spec.min === undefined && spec.max === undefined) return noun;
+  if (spec.exclusiveMin) return `${noun} greater than ${show(spec.min)} and at most ${show(spec.max)}`;
+  return `${noun} from ${show(spec.min)} to ${show(spec.max)}`;
+}
+
 // Converts a raw string or number to the key's type. Returns { value } or
-// { error } with a message naming the key, the value and the allowed range.
+// { error } where error is { key, raw, problem, expected, message } and the
+// message names the key, the value and the allowed range.
 function coerce(key, raw) {
   const spec = SCHEMA[key];
   if (raw === null || raw === undefined || raw === '') return { value: spec.fallback };
+  if (spec.type === 'string') return { value: String(raw).slice(0, spec.maxLength) };
 
-  if (spec.type === 'string') {
-    return { value: String(raw).slice(0, spec.maxLength) };
-  }
-
-  if (spec.type === 'enum') {
-    return spec.values.includes(raw)
-      ? { value: raw }
-      : { error: `${key}=${raw} is not valid; expected one of ${spec.values.join(', ')}` };
-  }
+  const expected = describeRange(key);
+  const fail = (problem) => ({ error: { key, raw: String(raw), problem, expected, message: `${key}=${raw} ${problem}; expected ${expected}` } });
+  if (spec.type === 'enum') return spec.values.includes(raw) ? { value: raw } : fail('is not valid');
 
   const value = Number(raw);
   const isValidNumber = spec.type === 'int' ? Number.isSafeInteger(value) : Number.isFinite(value);
-  if (!isValidNumber) {
-    return { error: `${key}=${raw} is not ${spec.type === 'int' ? 'an integer' : 'a number'}` };
-  }
+  if (!isValidNumber) return fail(spec.type === 'int' ? 'is not an integer' : 'is not a number');
   const belowMin = spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min);
   const aboveMax = spec.max !== undefined && value > spec.max;
-  if (belowMin || aboveMax) {
-    const lower = spec.exclusiveMin ? `greater than ${spec.min}` : `at least ${spec.min}`;
-    return { error: `${key}=${raw} is out of range; expected ${lower} and at most ${spec.max}` };
-  }
+  if (belowMin || aboveMax) return fail('is out of range');
   return { value };
+}
+
+/** Checks a raw value for a key without storing it. Returns { value } or { error } as set() would. */
+export function validateSetting(key, raw) {
+  return coerce(key, raw);
 }
 
 /**
  * Creates the state store from the current URL. Invalid query values fall
- * back to their defaults and are listed in `warnings`. Every set() rewrites the
- * query with history.replaceState and calls subscribers with the set of
- * changed keys.
+ * back to their defaults, are listed in `rejected` ({ key, raw, problem,
+ * expected, message }) and are removed from the address bar, so that the URL shows the
+ * values in use. Every set() rewrites the query with history.replaceState and
+ * calls subscribers with the set of changed keys.
  */
 export function createState({ location = window.location, history = window.history } = {}) {
   const values = { ...STATE_DEFAULTS };
+  const rejected = [];
   const warnings = [];
   const params = new URLSearchParams(location.search);
   for (const key of Object.keys(SCHEMA)) {
     if (!params.has(key)) continue;
     const result = coerce(key, params.get(key));
-    if (result.error) warnings.push(result.error);
+    if (result.error) rejected.push(result.error);
     else values[key] = result.value;
   }
 
@@ -96,7 +112,10 @@ export function createState({ location = window.location, history = window.histo
     }
   }
 
+  if (rejected.length > 0) writeUrl();
+
   return {
+    rejected,
     warnings,
 
     /** Returns a copy of all values. */
@@ -105,15 +124,16 @@ export function createState({ location = window.location, history = window.histo
     },
 
     /**
-     * Applies a patch of key -> value. Returns the list of errors for values
-     * that were rejected (those keys keep their previous value).
+     * Applies a patch of key -> value. Returns the errors ({ key, raw,
+     * problem, expected, message }) of the values that were rejected; those keys keep
+     * their previous value.
      */
     set(patch) {
       const changed = new Set();
       const errors = [];
       for (const [key, raw] of Object.entries(patch)) {
         if (!(key in SCHEMA)) {
-          errors.push(`unknown state key ${key}`);
+          errors.push({ key, raw: String(raw), problem: 'is not a state key', expected: '', message: `unknown state key ${key}` });
           continue;
         }
         const result = coerce(key, raw);

@@ -17,12 +17,15 @@ export const LIMITS = Object.freeze({
 
 /**
  * Builds the note that states a view shows a subset, or returns null when it shows everything.
+ * Each part is { shown, total, order, noun, singular }.
  * Example: "Subset: showing the 20 most rated of 9,742 movies."
  */
 export function subsetNote(parts) {
   const shownParts = parts.filter((part) => part.shown < part.total);
   if (shownParts.length === 0) return null;
-  const text = shownParts.map((part) => `the ${formatCount(part.shown)} ${part.order} of ${formatCount(part.total)} ${part.noun}`);
+  const text = shownParts.map((part) => (part.shown === 1
+    ? `the ${part.order} ${part.singular} of ${formatCount(part.total)}`
+    : `the ${formatCount(part.shown)} ${part.order} of ${formatCount(part.total)} ${part.noun}`));
   return h('p', { class: 'subset-note', 'data-testid': 'subset-note' }, `Subset: showing ${text.join(' and ')}.`);
 }
 

@@ -5,6 +5,7 @@
 import { h, replaceChildren, dataTable, formatCount, movieName } from '../dom.js';
 import { LIMITS } from '../subsets.js';
 import { createLatest, debounce } from '../tasks.js';
+import { settingHint } from '../controls.js';
 
 const SEARCH_DELAY_MS = 200;
 
@@ -29,11 +30,17 @@ export function createCatalogView(app, root) {
   const applySearch = debounce(app.tracker, () => state.set({ q: search.value.trim(), page: 1 }), SEARCH_DELAY_MS);
   search.addEventListener('input', applySearch);
 
-  const previousButton = h('button', { type: 'button', id: 'catalog-previous', onclick: () => state.set({ page: state.get().page - 1 }) }, '← Previous');
-  const nextButton = h('button', { type: 'button', id: 'catalog-next', onclick: () => state.set({ page: state.get().page + 1 }) }, 'Next →');
+  const turnPage = (delta) => {
+    app.notices.clear('page');
+    state.set({ page: state.get().page + delta });
+  };
+  const previousButton = h('button', { type: 'button', id: 'catalog-previous', onclick: () => turnPage(-1) }, '← Previous');
+  const nextButton = h('button', { type: 'button', id: 'catalog-next', onclick: () => turnPage(1) }, 'Next →');
   const pageText = h('span', { class: 'progress-text', 'data-testid': 'catalog-page' });
-  const pager = h('div', { class: 'pager' }, previousButton, pageText, nextButton);
+  const pageHint = settingHint(app, 'page');
+  const pager = h('div', { class: 'pager' }, previousButton, pageText, nextButton, pageHint.element);
   const tableArea = h('div');
+  let firstData = true;
 
   function noteText(result, query) {
     if (query) {
@@ -53,6 +60,12 @@ export function createCatalogView(app, root) {
 
     const pageCount = Math.max(1, Math.ceil(result.matches / pageSize));
     const shownPage = result.offset / pageSize + 1;
+    if (shownPage !== page) {
+      // A page past the end (from the link, or after a search) gives way to the last page.
+      const text = `${firstData ? `The link's page=${page}` : `Page ${page}`} is past the last page (${pageCount}), so page ${shownPage} is shown.`;
+      app.notices.set('page', text, { fromLink: firstData });
+      state.set({ page: shownPage });
+    }
     pager.hidden = !large || pageCount <= 1;
     previousButton.disabled = shownPage <= 1;
     nextButton.disabled = shownPage >= pageCount;
@@ -84,8 +97,9 @@ export function createCatalogView(app, root) {
       // New data starts on page 1 with no search; the URL's values apply to the first data only.
       if (fresh) state.set({ q: '', page: 1 });
       const large = app.summary.movies > pageSize;
-      replaceChildren(root, large ? h('div', { class: 'controls' }, search) : null, tableArea);
+      replaceChildren(root, large ? h('div', { class: 'controls' }, search) : null, h('div', { class: 'embed-key' }, tableArea));
       await renderTable();
+      firstData = false;
     },
   };
 }

@@ -18,7 +18,7 @@ export function createGenresView(app, root) {
       replaceChildren(root,
         h('p', { class: 'stat' },
           `The vocabulary has ${genres.length} genres, so every movie becomes a vector of ${genres.length} numbers.`),
-        subsetNote([{ shown: movies.length, total: totalMovies, order: 'most rated', noun: 'movies' }]),
+        subsetNote([{ shown: movies.length, total: totalMovies, order: 'most rated', noun: 'movies', singular: 'movie' }]),
         dataTable({
           testId: 'genres-table',
           className: 'onehot',

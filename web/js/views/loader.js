@@ -3,13 +3,18 @@
 // .dat and ml-100k files, or a release's .zip as downloaded. The core reads
 // them in chunks, in its worker; the panel shows progress and can cancel.
 
-import { h, replaceChildren, formatBytes, formatCount, formatRating } from '../dom.js';
-import { kindLabel } from '../formats.js';
+import { h, replaceChildren, formatBytes, formatCount, formatRating, plural } from '../dom.js';
+import { ROLE, kindLabel, roleOf } from '../formats.js';
 
 /** Malformed lines skipped per file when "skip malformed lines" is on. */
 const LENIENT_MAX_SKIPPED = 1000;
 /** Skipped lines whose reasons the summary lists. */
 const SKIPPED_SHOWN = 3;
+
+/** Returns 'single-file' or 'site' from the build's <meta name="minirec-build">, or null when unbuilt. */
+function buildKind() {
+  return document.querySelector('meta[name="minirec-build"]')?.content ?? null;
+}
 
 /** Reads the site's sample-data description from its <meta> tag, or returns null. */
 function sampleDataFromPage() {
@@ -37,11 +42,12 @@ export function createLoaderView(app, root) {
 
   const summaryArea = h('div', { 'data-testid': 'data-summary' });
   const message = h('p', { class: 'load-message', 'data-testid': 'load-message', role: 'status' });
+  // The file input stays out of sight and out of the tab order; the button opens its chooser.
   const fileInput = h('input', {
-    id: 'file-input', type: 'file', multiple: true, class: 'visually-hidden',
+    id: 'file-input', type: 'file', multiple: true, hidden: true, tabindex: -1,
     accept: '.csv,.dat,.zip,.data,.item,.genre,text/csv,application/zip',
   });
-  const pickButton = h('label', { for: 'file-input', class: 'button primary', tabindex: 0, role: 'button' }, 'Load rating files');
+  const pickButton = h('button', { type: 'button', id: 'pick-files', class: 'primary', onclick: () => fileInput.click() }, 'Load rating files');
   const sampleButton = h('button', { type: 'button', id: 'sample-button', hidden: !sample },
     sample ? `Try real data (${sample.release}, ${formatBytes(sample.bytes)})` : 'Try real data');
   const builtinButton = h('button', { type: 'button', id: 'builtin-button' }, 'Back to built-in data');
@@ -61,24 +67,39 @@ export function createLoaderView(app, root) {
   function setBusy(value) {
     busy = value;
     fileInput.disabled = value;
+    pickButton.disabled = value;
     sampleButton.disabled = value;
     builtinButton.disabled = value || app.summary.source === 'builtin';
-    pickButton.classList.toggle('disabled', value);
     progressRow.hidden = !value;
     cancelButton.disabled = !value;
   }
 
   // -- Summary ---------------------------------------------------------------
 
-  function fileLines(s) {
+  // One { name, text, kind } per file read; kind is null when the core does not report it.
+  function fileEntries(s) {
     if (s.fileReports.length) {
-      return s.fileReports.map((file) => `${file.name}: ${file.format || kindLabel(file.kind)}` +
-        `${file.encoding ? `, ${file.encoding}` : ''}, ${formatCount(file.lines)} lines`);
+      return s.fileReports.map((file) => ({
+        name: file.name,
+        kind: file.kind,
+        text: `${file.format || kindLabel(file.kind)}${file.encoding ? `, ${file.encoding}` : ''}, ${plural(file.lines, 'line', 'lines')}`,
+      }));
     }
     return s.files.map((name) => {
       const planned = plannedFiles.find((file) => file.name === name);
-      return planned ? `${name}: ${planned.label}` : name;
+      return { name, kind: planned?.kind ?? null, text: planned ? planned.label : '' };
     });
+  }
+
+  // Rated movies missing from a movies file that was read suggest files from two releases.
+  function mismatchWarning(s, files) {
+    const moviesFile = files.find((file) => roleOf(file.kind) === ROLE.MOVIES);
+    if (!moviesFile || s.moviesFromRatings === 0) return null;
+    return h('p', { class: 'note', 'data-testid': 'movies-mismatch' },
+      `${plural(s.moviesFromRatings, 'rated movie is', 'rated movies are')} missing from ${moviesFile.name}, so ` +
+      `${s.moviesFromRatings === 1 ? 'it shows' : 'they show'} as ids without titles or genres. ` +
+      'The files may come from different releases (for example MovieLens ratings with MovieTweetings movies); ' +
+      'load the ratings and movies of one release together.');
   }
 
   function renderSummary(s) {
@@ -89,8 +110,8 @@ export function createLoaderView(app, root) {
         `${s.movies} movies, ${s.users} users, ${s.ratings} ratings from ${scale} on a 1 to ${formatRating(s.ratingMax)} scale.`));
       return;
     }
+    const files = fileEntries(s);
     const items = [
-      ['Files', h('ul', { class: 'plain-list' }, fileLines(s).map((line) => h('li', {}, line)))],
       ['Users', formatCount(s.users)],
       ['Movies', formatCount(s.movies)],
       ['Ratings', formatCount(s.ratings)],
@@ -109,9 +130,15 @@ export function createLoaderView(app, root) {
         h('ul', { class: 'plain-list small' }, s.skippedLines.slice(0, SKIPPED_SHOWN).map((row) =>
           h('li', {}, `${row.file} line ${formatCount(row.line)}: ${row.reason}`, row.text ? h('code', {}, ` ${row.text}`) : null))))
       : null;
+    // The file list sits above the grid of counts and takes the panel's full width.
     replaceChildren(summaryArea,
       h('p', { class: 'summary-line' }, h('strong', {}, 'Loaded rating data. '), 'Every section below now uses it.'),
-      h('dl', { class: 'summary' }, items.map(([term, value]) => h('div', { class: term === 'Files' ? 'wide' : null }, h('dt', {}, term), h('dd', {}, value)))),
+      h('div', { class: 'file-list' },
+        h('p', { class: 'file-list-title' }, files.length === 1 ? 'File' : 'Files'),
+        h('ul', { class: 'plain-list' }, files.map((file) => h('li', {},
+          h('span', { class: 'file-name' }, file.name), file.text ? `: ${file.text}` : '')))),
+      mismatchWarning(s, files),
+      h('dl', { class: 'summary' }, items.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value)))),
       skippedList,
       s.ignored?.length
         ? h('p', { class: 'muted small' }, `Not read (no ratings, movies or genre names): ${s.ignored.slice(0, 12).join(', ')}${s.ignored.length > 12 ? ', …' : ''}.`)
@@ -176,9 +203,11 @@ export function createLoaderView(app, root) {
     }
 
     setBusy(false);
-    message.textContent = `Loaded in ${summary.seconds.toFixed(1)} s.`;
+    // Small files load in hundredths of a second, which one decimal would show as 0.0.
+    const seconds = summary.seconds.toFixed(summary.seconds < 1 ? 2 : 1);
+    message.textContent = `Loaded in ${seconds} s.`;
     log.info(`Loaded ${formatCount(summary.users)} users, ${formatCount(summary.movies)} movies and ${formatCount(summary.ratings)} ratings ` +
-      `in ${summary.seconds.toFixed(1)} s (${formatCount(summary.duplicates)} duplicates, ${formatCount(summary.skipped)} lines skipped).`);
+      `in ${seconds} s (${formatCount(summary.duplicates)} duplicates, ${formatCount(summary.skipped)} lines skipped).`);
     events.emit('data', { summary, fresh: true });
   }
 
@@ -192,12 +221,6 @@ export function createLoaderView(app, root) {
   fileInput.addEventListener('change', () => {
     const files = fileInput.files;
     if (files && files.length) loadFiles(files).finally(() => { fileInput.value = ''; });
-  });
-  pickButton.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      fileInput.click();
-    }
   });
   cancelButton.addEventListener('click', () => {
     if (!task) return;
@@ -250,7 +273,9 @@ export function createLoaderView(app, root) {
       'ACM TiiS 2015; no commercial use without permission; redistribution only under these same terms.')
     : h('p', { class: 'muted small', 'data-testid': 'sample-note' },
       'Real data: drop a MovieLens release .zip from GroupLens here (ml-latest-small.zip is about 1 MB). ',
-      'The hosted version of this page can also fetch ml-latest-small with one button; this single file leaves the data out.');
+      buildKind() === 'site'
+        ? 'This site was built without the data set, so it has no button to fetch ml-latest-small.'
+        : 'The hosted version of this page can also fetch ml-latest-small with one button; this single file leaves the data out.');
 
   replaceChildren(root,
     summaryArea,

@@ -24,8 +24,8 @@ export function createMatrixView(app, root) {
 
       replaceChildren(root,
         subsetNote([
-          { shown: data.users.length, total: data.totalUsers, order: 'most active', noun: 'users' },
-          { shown: data.movies.length, total: data.totalMovies, order: 'most rated', noun: 'movies' },
+          { shown: data.users.length, total: data.totalUsers, order: 'most active', noun: 'users', singular: 'user' },
+          { shown: data.movies.length, total: data.totalMovies, order: 'most rated', noun: 'movies', singular: 'movie' },
         ]),
         dataTable({
           testId: 'matrix-table',
