@@ -20,16 +20,23 @@ void mr_rng_seed(mr_rng *rng, uint32_t seed)
     rng->gauss = 0.0;
 }
 
+/* Twists a word from its successor and the word MT_M positions on. */
+static inline uint32_t mt_twist(uint32_t word, uint32_t next, uint32_t far)
+{
+    uint32_t y = (word & 0x80000000u) | (next & 0x7fffffffu);
+    return far ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+}
+
+/* Refills all 624 words; the three loops avoid a modulo per word. */
 static void mt_regenerate(mr_rng *rng)
 {
     uint32_t *s = rng->state;
-    for (int i = 0; i < MT_N; i++) {
-        uint32_t y = (s[i] & 0x80000000u) | (s[(i + 1) % MT_N] & 0x7fffffffu);
-        uint32_t next = s[(i + MT_M) % MT_N] ^ (y >> 1);
-        if (y & 1u)
-            next ^= 0x9908b0dfu;
-        s[i] = next;
-    }
+    int i = 0;
+    for (; i < MT_N - MT_M; i++)
+        s[i] = mt_twist(s[i], s[i + 1], s[i + MT_M]);
+    for (; i < MT_N - 1; i++)
+        s[i] = mt_twist(s[i], s[i + 1], s[i + MT_M - MT_N]);
+    s[MT_N - 1] = mt_twist(s[MT_N - 1], s[0], s[MT_M - 1]);
     rng->pos = 0;
 }
 
