@@ -44,24 +44,22 @@ static void sift_down(rank_entry *heap, int n, int i)
     }
 }
 
-/* Keeps the best `top_n` of `n` entries at the front of the array, sorted:
- * O(n log top_n) with a heap of the kept entries, worst at the root. */
-static int select_top(rank_entry *entries, int n, int top_n)
+/* Offers a candidate to the best `keep` entries seen so far. Until `keep`
+ * are held it appends; then entries[0..keep) is a heap with the worst kept
+ * entry at the root, and a better candidate replaces it: O(log keep). */
+static void offer(rank_entry *entries, int *n, int keep, const rank_entry *cand)
 {
-    if (top_n <= 0 || top_n >= n) {
-        qsort(entries, (size_t)n, sizeof *entries, compare_entries);
-        return n;
+    if (*n < keep) {
+        entries[(*n)++] = *cand;
+        if (*n == keep)
+            for (int i = keep / 2 - 1; i >= 0; i--)
+                sift_down(entries, keep, i);
+        return;
     }
-    for (int i = top_n / 2 - 1; i >= 0; i--)
-        sift_down(entries, top_n, i);
-    for (int i = top_n; i < n; i++) {
-        if (compare_entries(&entries[i], &entries[0]) < 0) {
-            entries[0] = entries[i];
-            sift_down(entries, top_n, 0);
-        }
+    if (compare_entries(cand, &entries[0]) < 0) {
+        entries[0] = *cand;
+        sift_down(entries, keep, 0);
     }
-    qsort(entries, (size_t)top_n, sizeof *entries, compare_entries);
-    return top_n;
 }
 
 /* Per-genre weights for the content score. For one-hot vectors
@@ -144,7 +142,8 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     const int *rows = model ? mr_model_catalog_rows(model, ds) : NULL;
 
     double *w = malloc(sizeof(double) * (size_t)(ds->n_genres ? ds->n_genres : 1));
-    rank_entry *entries = malloc(sizeof(rank_entry) * (size_t)(ds->n_movies ? ds->n_movies : 1));
+    int keep = p.top_n > 0 && p.top_n < ds->n_movies ? p.top_n : ds->n_movies;
+    rank_entry *entries = malloc(sizeof(rank_entry) * (size_t)(keep > 0 ? keep : 1));
     if (!w || !entries) {
         free(w);
         free(entries);
@@ -154,8 +153,9 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     liked_genre_weights(ds, user, threshold, w, &n_liked);
 
     /* Candidates: catalog movies the user has not rated and, when asked, that
-     * have at least min_ratings ratings. The user's list is
-     * sorted by movie index, so one cursor walks it alongside the catalog. */
+     * have at least min_ratings ratings. The user's list is sorted by movie
+     * index, so one cursor walks it alongside the catalog. Only the best
+     * `keep` candidates are stored. */
     int n = 0;
     int cursor = ds->user_offsets[user], end = ds->user_offsets[user + 1];
     for (int movie = 0; movie < ds->n_movies; movie++) {
@@ -165,7 +165,8 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
         }
         if (ds->movie_counts[movie] < p.min_ratings)
             continue;
-        mr_recommendation *r = &entries[n].rec;
+        rank_entry cand;
+        mr_recommendation *r = &cand.rec;
         r->movie_index = movie;
         r->content_score = content_score(ds, movie, w, n_liked);
         int model_movie = -1;
@@ -177,12 +178,12 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
         /* Without CF factors the CF term counts as 0. */
         double content_scaled = r->content_score * scale;
         r->score = alpha * r->cf_score + (1.0 - alpha) * content_scaled;
-        entries[n].movie_id = ds->movie_ids[movie];
-        n++;
+        cand.movie_id = ds->movie_ids[movie];
+        offer(entries, &n, keep, &cand);
     }
-    int limit = select_top(entries, n, p.top_n);
-    if (limit > capacity)
-        limit = capacity;
+    qsort(entries, (size_t)n, sizeof *entries, compare_entries);
+
+    int limit = n < capacity ? n : capacity;
     for (int i = 0; i < limit; i++)
         out[i] = entries[i].rec;
     *n_out = limit;
