@@ -93,6 +93,7 @@ const BUNDLE_OPTIONS = {
   target: ['es2020'],
   charset: 'utf8',
   legalComments: 'none',
+  minify: true,
   write: false,
   logLevel: 'warning',
 };
