@@ -81,15 +81,14 @@ async function runWasm(browser, modulePath, args) {
 
 // Runs in the page before its scripts: records performance.now() (ms since
 // navigation start) when the recommendations table first has a row and when
-// the status line first reports "ok" with that table present.
+// the page sets data-ready="1" on <html> (first render and default training done).
 function installMarks() {
   const marks = {};
   globalThis.__benchMarks = marks;
   const check = () => {
     const row = document.querySelector('[data-testid="rec-table"] tbody tr');
     if (row && marks.firstRows === undefined) marks.firstRows = performance.now();
-    const status = document.getElementById('status');
-    if (row && status && status.dataset.kind === 'ok' && marks.ready === undefined) marks.ready = performance.now();
+    if (document.documentElement.dataset.ready === '1' && marks.ready === undefined) marks.ready = performance.now();
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
 }

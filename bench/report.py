@@ -356,10 +356,10 @@ def page_section(records):
         reason = page["error"] if page else "the Chromium step failed"
         return out + [f"Time to first render: not measured, because {reason}.", ""]
     out += [f"Opened from file:// in headless Chromium {page['browser_version']}, {page['loads']} loads after one "
-            "warm-up, each in a new tab; times are medians from navigation start (performance.now()). The page "
-            "sets no ready marker, so the benchmark watches the DOM: \"first table rows\" is the first row in the "
-            "recommendations table (data-testid=\"rec-table\"); \"ready\" is when that table has rows and the "
-            "status line reports data-kind=\"ok\" (training of the default 500 epochs done).", ""]
+            "warm-up, each in a new tab; times are medians from navigation start (performance.now()). "
+            "\"first table rows\" is the first row in the recommendations table (data-testid=\"rec-table\"); "
+            "\"ready\" is when the page sets data-ready=\"1\" on <html>: every section drawn and the default "
+            "500-epoch training done.", ""]
     out += table(["DOMContentLoaded ms", "first table rows ms", "ready ms", "ready ms, every load"],
                  [[f"{page['median_dom_content_loaded_ms']:.0f}", f"{page['median_first_rows_ms']:.0f}",
                    f"{page['median_ready_ms']:.0f}", ", ".join(f"{v:.0f}" for v in page["ready_ms"])]])

@@ -19,7 +19,8 @@ mkdir -p build/wasm
 wasm_flags=(-O2 -std=c11 -Wall -Wextra -Werror -ffp-contract=off -Iinclude
   -sSINGLE_FILE=1 -sMODULARIZE=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
   "-sEXPORTED_RUNTIME_METHODS=['UTF8ToString','stringToUTF8','lengthBytesUTF8']")
-emcc "${wasm_flags[@]}" src/*.c -sEXPORT_NAME=createMinirecCore -o build/wasm/minirec_core.js
+# The plain core only serves browsers without SIMD, so it is built for size.
+emcc "${wasm_flags[@]}" -Os src/*.c -sEXPORT_NAME=createMinirecCore -o build/wasm/minirec_core.js
 emcc "${wasm_flags[@]}" -msimd128 src/*.c -sEXPORT_NAME=createMinirecCoreSimd \
   -o build/wasm/minirec_core_simd.js
 
