@@ -371,9 +371,12 @@ export class Minirec {
    */
   get capabilities() {
     const has = (name) => typeof this.module[name] === 'function';
-    // Emscripten's Module._name wrappers take no declared parameters, so the
-    // parameter count comes from the WebAssembly export itself.
-    const recommendArity = this.module.asm?.mr_js_recommend?.length ?? 0;
+    // The parameter count comes from the WebAssembly export, because the
+    // Module._name wrappers declare none. Size-optimised builds rename their
+    // exports, so where the export is not found by name the core is taken to
+    // be current: it is built together with this page.
+    const recommendExport = this.module.asm?.mr_js_recommend;
+    const recommendArity = recommendExport ? recommendExport.length : 9;
     return {
       allFormats: has('_mr_js_detect_kind'),
       lenient: has('_mr_js_parser_set_max_skipped'),
