@@ -379,11 +379,11 @@ mr_status mr_similar_movies(const mr_dataset *ds, int64_t movie_id, int top_n,
  *                 results bit for bit (e.g. the default run on the built-in data)
  *   SCALAR_FLOAT  float, scalar: the plain reference for SIMD_FLOAT
  *   SIMD_FLOAT    float, 4 lanes (SSE natively, simd128 in WebAssembly built
- *                 with -msimd128); about 1e-6 relative from SCALAR_FLOAT
+ *                 with -msimd128); the tests allow 1e-4 relative from SCALAR_FLOAT
  *   AUTO          EXACT up to 50,000 ratings, SIMD_FLOAT above
  * Float kernels keep padded float copies of U and V, with rows of k rounded up
  * to a multiple of 4, and copy them back to the double U and V after each
- * mr_model_train call. Training ratings are stored as float, which is exact
+ * training call. Training ratings are stored as float, which is exact
  * for halves and integers. */
 typedef enum mr_kernel {
     MR_KERNEL_AUTO = 0,
@@ -418,7 +418,8 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params,
 void mr_model_destroy(mr_model *m);
 
 /* Runs `n_epochs` more epochs (shuffle the triples, then one SGD pass) and
- * records each epoch's training RMSE. Fails with MR_ERR_DIVERGED, naming the
+ * records each epoch's training RMSE. An epoch left unfinished by
+ * mr_model_train_steps is completed first and counts as one of them. Fails with MR_ERR_DIVERGED, naming the
  * epoch and learning rate, as soon as an epoch's RMSE is not finite or exceeds
  * 1e6; the model then keeps the RMSE history but its factors are unusable. */
 mr_status mr_model_train(mr_model *m, int n_epochs, mr_error *err);
@@ -463,7 +464,7 @@ typedef struct mr_rank_params {
     double like_threshold; /* ratings at or above count as liked; 0 means 0.8 * rating max (4 on 1-5) */
     int top_n;             /* entries to return; 0 means all candidates */
     int min_ratings;       /* skip candidates with fewer ratings; 0 keeps every candidate,
-                              including movies nobody rated */
+                              including movies with no ratings */
 } mr_rank_params;
 
 #define MR_ALPHA_DEFAULT 0.7
@@ -481,8 +482,8 @@ typedef struct mr_recommendation {
     double score;         /* alpha*cf + (1-alpha)*rating_max*content */
 } mr_recommendation;
 
-/* Ranks the movies `user_id` has not rated. A movie without CF factors (nobody
- * rated it when the model was trained) is kept: its CF term counts as 0, so its
+/* Ranks the movies `user_id` has not rated. A movie without CF factors (no
+ * ratings when the model was trained) is kept: its CF term counts as 0, so its
  * score is (1-alpha)*rating_max*content. Sorted by score descending, ties by
  * movie id. `model` may be NULL before any training: then no movie has CF
  * factors and every score is content-based. Writes at most `capacity` entries.

@@ -18,7 +18,7 @@ static const builtin_movie builtin_movies[] = {
     {8, "Finding Nemo", "Animation|Family|Adventure"},
 };
 
-/* (user id, movie id, rating), in training order. Nobody rated movie 2, so
+/* (user id, movie id, rating), in training order. Movie 2 has no ratings, so
  * it shows how the hybrid ranking treats a movie without CF factors. */
 static const int builtin_ratings[][3] = {
     {1, 1, 5}, {1, 3, 4}, {1, 4, 4}, /* sci-fi and action */

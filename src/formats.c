@@ -192,6 +192,17 @@ static int plain_uint(const char *s, size_t n, int64_t *out)
     return 1;
 }
 
+/* Copies a non-empty field into `buf` with a terminating NUL for strtoll or
+ * strtod. Returns 0 when the field is empty or does not fit. */
+static int copy_field(const char *s, size_t n, char *buf, size_t size)
+{
+    if (n == 0 || n >= size)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return 1;
+}
+
 /* Reads a whole field as an integer the way strtoll does: leading spaces and
  * a sign are allowed, nothing may follow, and the value must fit 64 bits. */
 static int parse_id_text(const char *s, size_t n, int64_t *out)
@@ -199,10 +210,8 @@ static int parse_id_text(const char *s, size_t n, int64_t *out)
     if (plain_uint(s, n, out))
         return 1;
     char buf[64];
-    if (n == 0 || n >= sizeof buf)
+    if (!copy_field(s, n, buf, sizeof buf))
         return 0;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
     char *end;
     errno = 0;
     long long v = strtoll(buf, &end, 10);
@@ -248,10 +257,8 @@ static int parse_rating_text(const char *s, size_t n, double *out)
     if (plain_decimal(s, n, out))
         return 1;
     char buf[64];
-    if (n == 0 || n >= sizeof buf)
+    if (!copy_field(s, n, buf, sizeof buf))
         return 0;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
     char *end;
     double v = strtod(buf, &end);
     if (end == buf || *end != '\0')

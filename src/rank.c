@@ -45,8 +45,9 @@ static void sift_down(rank_entry *heap, int n, int i)
 }
 
 /* Offers a candidate to the best `keep` entries seen so far. Until `keep`
- * are held it appends; then entries[0..keep) is a heap with the worst kept
- * entry at the root, and a better candidate replaces it: O(log keep). */
+ * entries are stored it appends. After that entries[0..keep) is a heap with
+ * the worst kept entry at the root, which a better candidate replaces in
+ * O(log keep). */
 static void offer(rank_entry *entries, int *n, int keep, const rank_entry *cand)
 {
     if (*n < keep) {

@@ -815,9 +815,9 @@ export class Minirec {
   }
 
   /**
-   * Runs the next nSteps units of training across epoch ends, where a unit is
-   * one shuffle swap or one SGD step (an epoch is ratings - 1 swaps, then
-   * ratings steps); any split gives the same model as whole epochs. Returns
+   * Runs the next nSteps units of training across epoch ends. A unit is one
+   * shuffle swap or one SGD step, so an epoch is ratings - 1 swaps and then
+   * ratings steps. Any split gives the same model as whole epochs. Returns
    * trainingProgress().
    * Divergence is handled as in train(). Cores without
    * mr_js_model_train_steps run whole epochs instead: ceil(nSteps / ratings).

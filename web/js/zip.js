@@ -141,7 +141,7 @@ export async function readZipDirectory(blob, archiveName = 'archive.zip') {
   let directoryOffset = endView.getUint32(16, true);
 
   // ZIP64: the locator sits right before the end record and points at the
-  // ZIP64 end record, which holds the real counts.
+  // ZIP64 end record, which contains the real counts.
   const locatorAt = endAt - ZIP64_LOCATOR_SIZE;
   if (locatorAt >= 0) {
     const locator = new DataView(tail.buffer, tail.byteOffset + locatorAt, ZIP64_LOCATOR_SIZE);
@@ -242,9 +242,9 @@ export async function openZipMember(blob, entry, archiveName = 'archive.zip') {
       }
       if (result.done) {
         if (produced !== entry.size) {
-          controller.error(new ZipError(`${where} is corrupt: it inflates to ${produced} bytes, but the directory says ${entry.size}`));
+          controller.error(new ZipError(`${where} is corrupt: it inflates to ${produced} bytes, but the central directory records ${entry.size}`));
         } else if (crc !== entry.crc32) {
-          controller.error(new ZipError(`${where} is corrupt: its CRC-32 is ${crc.toString(16)}, but the directory says ${entry.crc32.toString(16)}`));
+          controller.error(new ZipError(`${where} is corrupt: its CRC-32 is ${crc.toString(16)}, but the central directory records ${entry.crc32.toString(16)}`));
         } else {
           controller.close();
         }

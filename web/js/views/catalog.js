@@ -1,5 +1,5 @@
 // catalog.js: the movie catalog (id, title, genres, number of ratings). A
-// large catalog is searched by title and read page by page; the core
+// large catalog is searched by title and read page by page. The core
 // service does the search, so the page never keeps the whole catalog.
 
 import { h, replaceChildren, dataTable, formatCount, movieName } from '../dom.js';
