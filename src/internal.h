@@ -256,6 +256,32 @@ mr_status mr_check_file_end(mr_parser *p, mr_error *err);
 const char *mr_format_name(const mr_parser *p);
 
 /* ======================================================================== */
+/* Generator blocks, for draws in bulk (rng.c)                              */
+/* ======================================================================== */
+
+/* Words in the MT19937 state; mr_rng_next_u32 returns the tempered word at
+ * `pos` and refills the whole state after the last one. */
+#define MR_RNG_WORDS 624
+_Static_assert(sizeof(((mr_rng *)0)->state) == MR_RNG_WORDS * sizeof(uint32_t), "MT19937 state size");
+
+/* Regenerates all state words and sets pos to 0. */
+void mr_rng_refill(mr_rng *rng);
+/* Writes the tempered value of each state word from pos on into the same
+ * position of `out`: out[i] is what mr_rng_next_u32 returns when pos is i. */
+void mr_rng_temper_block(const mr_rng *rng, uint32_t out[MR_RNG_WORDS]);
+
+/* Smallest all-ones mask covering `max`, as numpy's bounded draws use. */
+static inline uint32_t mr_interval_mask(uint32_t max)
+{
+    max |= max >> 1;
+    max |= max >> 2;
+    max |= max >> 4;
+    max |= max >> 8;
+    max |= max >> 16;
+    return max;
+}
+
+/* ======================================================================== */
 /* Model lookups shared with ranking                                        */
 /* ======================================================================== */
 

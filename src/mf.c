@@ -237,17 +237,50 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
 /* ======================================================================== */
 
 /* Runs the next `count` swaps of the current epoch's shuffle: Fisher-Yates
- * from the last position down, as numpy's shuffle of a list. */
+ * from the last position down, as numpy's shuffle of a list, which draws the
+ * partner of position i as the first generator word that, masked, is at most
+ * i. The words come from a tempered copy of the state block. About one word
+ * in four is rejected, so each swap reads the next two words and picks one
+ * without a branch. Two rejections in a row and the end of a block take the
+ * word-by-word path. The draws and the generator's position are the same as
+ * with mr_rng_interval. */
 static void shuffle_part(mr_model *m, long count)
 {
     mr_triple *t = m->triples;
+    mr_rng *rng = &m->rng;
+    uint32_t words[MR_RNG_WORDS];
+    int pos = rng->pos;
+    if (pos < MR_RNG_WORDS)
+        mr_rng_temper_block(rng, words);
+    uint32_t mask = 0;
     for (long c = 0; c < count; c++) {
-        int i = m->shuffle_next--;
-        int j = (int)mr_rng_interval(&m->rng, (uint32_t)i);
+        uint32_t i = (uint32_t)m->shuffle_next--;
+        if (mask == 0 || (mask >> 1) >= i)
+            mask = mr_interval_mask(i);
+        uint32_t j;
+        if (pos + 1 < MR_RNG_WORDS) {
+            uint32_t first = words[pos] & mask, second = words[pos + 1] & mask;
+            int take_first = first <= i;
+            j = take_first ? first : second;
+            pos += take_first ? 1 : 2;
+            if (j > i)
+                goto word_by_word;
+        } else {
+        word_by_word:
+            do {
+                if (pos >= MR_RNG_WORDS) {
+                    mr_rng_refill(rng);
+                    mr_rng_temper_block(rng, words);
+                    pos = 0;
+                }
+                j = words[pos++] & mask;
+            } while (j > i);
+        }
         mr_triple tmp = t[i];
         t[i] = t[j];
         t[j] = tmp;
     }
+    rng->pos = pos;
 }
 
 /* Appends an epoch's RMSE, growing the history as needed. Returns 0 or -1. */

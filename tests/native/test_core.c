@@ -2,6 +2,7 @@
  * reference fixtures tests/fixtures/rng.json and builtin.json: generator
  * streams, data set, popularity, genres, similarity, training, predictions and
  * hybrid rankings. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,6 +471,78 @@ static void train_by_rating_steps_matches_epochs(void)
     mr_model_destroy(stepped);
 }
 
+/* Trains 3 epochs on 5,000 ratings (100 users x 50 movies) with the exact
+ * kernel and compares with a plain rerun. The rerun draws U and V as
+ * 0.1 * Gaussian, shuffles each epoch with partners drawn one at a time by
+ * mr_rng_interval, then runs the SGD step of the header. The shuffle crosses
+ * many generator blocks and masks up to 8191, so every draw path runs. The
+ * results must agree bit for bit. */
+static void train_shuffle_matches_interval_draws(void)
+{
+    enum { USERS = 100, MOVIES = 50, N = USERS * MOVIES, K = 3, EPOCHS = 3 };
+    mr_error err;
+    mr_dataset *ds = mr_dataset_create();
+    if (!CHECK(ds != NULL, "create data set"))
+        return;
+    static int tu[N], tm[N];
+    static double tr[N];
+    for (int i = 0; i < N; i++) {
+        tu[i] = i / MOVIES;
+        tm[i] = i % MOVIES;
+        tr[i] = 1 + (tu[i] * 31 + tm[i] * 17) % 5;
+        mr_dataset_add_rating(ds, tu[i] + 1, tm[i] + 1, tr[i], &err);
+    }
+    mr_train_params params = mr_train_defaults();
+    params.kernel = MR_KERNEL_EXACT;
+    mr_model *m = NULL;
+    if (CHECK_STATUS(mr_dataset_finish(ds, &err), MR_OK, &err, "finish"))
+        m = mr_model_create(ds, &params, &err);
+    if (!CHECK(m != NULL, "create model: %s", err.message)) {
+        mr_dataset_destroy(ds);
+        return;
+    }
+    CHECK_STATUS(mr_model_train(m, EPOCHS, &err), MR_OK, &err, "train %d epochs", EPOCHS);
+
+    mr_rng rng;
+    mr_rng_seed(&rng, params.seed);
+    static double U[USERS * K], V[MOVIES * K];
+    for (int i = 0; i < USERS * K; i++)
+        U[i] = 0.1 * mr_rng_gauss(&rng);
+    for (int i = 0; i < MOVIES * K; i++)
+        V[i] = 0.1 * mr_rng_gauss(&rng);
+    double lr = params.learning_rate, reg = params.regularization;
+    for (int epoch = 0; epoch < EPOCHS; epoch++) {
+        for (int i = N - 1; i > 0; i--) {
+            int j = (int)mr_rng_interval(&rng, (uint32_t)i);
+            int u = tu[i], mv = tm[i];
+            double r = tr[i];
+            tu[i] = tu[j], tm[i] = tm[j], tr[i] = tr[j];
+            tu[j] = u, tm[j] = mv, tr[j] = r;
+        }
+        double total = 0.0;
+        for (int i = 0; i < N; i++) {
+            double *Uu = U + tu[i] * K, *Vm = V + tm[i] * K;
+            double pred = 0.0;
+            for (int f = 0; f < K; f++)
+                pred += Uu[f] * Vm[f];
+            double e = tr[i] - pred, ge = -2.0 * e, gr = 2.0 * reg;
+            for (int f = 0; f < K; f++) {
+                double uf = Uu[f], vf = Vm[f];
+                Uu[f] = uf - lr * (ge * vf + gr * uf);
+                Vm[f] = vf - lr * (ge * uf + gr * vf);
+            }
+            total += e * e;
+        }
+        CHECK_SAME(mr_model_rmse(m)[epoch], sqrt(total / N), "RMSE of epoch %d", epoch + 1);
+    }
+    for (int i = 0; i < USERS * K; i++)
+        CHECK_SAME(mr_model_user_factors(m)[i], U[i], "U value %d", i);
+    for (int i = 0; i < MOVIES * K; i++)
+        CHECK_SAME(mr_model_movie_factors(m)[i], V[i], "V value %d", i);
+    mr_model_destroy(m);
+    mr_dataset_destroy(ds);
+}
+
 /* Built-in counts: movies 1, 4, 5, 7 have 2 ratings, 3 and 6 have 3, 8 has
  * 1 and 2 has none. */
 static void recommend_min_ratings_filters_candidates(void)
@@ -718,6 +791,7 @@ static const test_case tests[] = {
     {"train_builtin_ids_and_factors", train_builtin_ids_and_factors},
     {"train_in_steps_matches_single_run", train_in_steps_matches_single_run},
     {"train_by_rating_steps_matches_epochs", train_by_rating_steps_matches_epochs},
+    {"train_shuffle_matches_interval_draws", train_shuffle_matches_interval_draws},
     {"recommend_min_ratings_filters_candidates", recommend_min_ratings_filters_candidates},
     {"predict_builtin_every_pair", predict_builtin_every_pair},
     {"predict_unknown_user_not_found", predict_unknown_user_not_found},
