@@ -389,11 +389,15 @@ mr_status mr_similar_movies(const mr_dataset *ds, int64_t movie_id, int top_n,
  * (user row, movie row, rating) triples, 12 bytes per rating beside U and V,
  * so an SGD step reads one triple and two factor rows. Every epoch shuffles
  * the triples in place with numpy's Fisher-Yates draws from the model's
- * generator; the generator refills and tempers its 624-word block 4 words at
+ * generator. The generator refills and tempers its 624-word block 4 words at
  * a time, and each swap picks between the next two words without a branch.
  * At k = 3 the shuffle costs about as much as the SGD pass. The default k = 3
  * runs a copy of the EXACT kernel compiled for that k, with the same
- * operations in the same order. */
+ * operations in the same order.
+ * For ranking, every model also keeps 4 bytes per movie: an upper bound of
+ * the norm of its V row, recomputed when training ends an SGD pass. It keeps
+ * 12 bytes per movie of the catalog it was made from: the movie id and its
+ * model row. */
 typedef enum mr_kernel {
     MR_KERNEL_AUTO = 0,
     MR_KERNEL_EXACT = 1,
@@ -497,7 +501,12 @@ typedef struct mr_recommendation {
  * movie id. `model` may be NULL before any training: then no movie has CF
  * factors and every score is content-based. Writes at most `capacity` entries.
  * The content score comes from per-genre sums, so it may differ from a mean of
- * pairwise cosines in the last bits (about 1e-16). */
+ * pairwise cosines in the last bits (about 1e-16). With a top_n, movies whose
+ * score bound (from factor norms and genre weights) cannot reach the top N
+ * are skipped, and the result is the same as scoring every candidate, bit for
+ * bit. After mr_model_train_steps stops inside an epoch's SGD pass, the norms
+ * are stale, so every movie with CF factors is scored until training ends the
+ * pass. */
 mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user_id,
                        const mr_rank_params *params, mr_recommendation *out,
                        int capacity, int *n_out, mr_error *err);

@@ -294,5 +294,26 @@ const int *mr_model_catalog_rows(const mr_model *m, const mr_dataset *ds);
 /* U[user] . V[movie] by model rows: summed left to right in double for the
  * exact kernel, in float with the SIMD dot product for the float kernels. */
 double mr_model_dot(const mr_model *m, int user, int movie);
+/* Upper bounds for skipping dot products: for every model row `movie`,
+ *   mr_model_dot(m, user, movie) <= mr_model_dot_bound_scale(m, user) * norms[movie]
+ * with norms = mr_model_movie_norms(m), rounding of the dot product included.
+ * Either factor is +infinity when a norm lies outside [2^-50, 2^50] or is not
+ * finite; the product is then infinite or NaN and excludes nothing. The norms
+ * are NULL after mr_model_train_steps stopped inside an epoch's SGD pass; they
+ * are recomputed when training next reaches the end of a pass. */
+const float *mr_model_movie_norms(const mr_model *m);
+double mr_model_dot_bound_scale(const mr_model *m, int user);
+
+/* ======================================================================== */
+/* Ranking                                                                  */
+/* ======================================================================== */
+
+/* mr_recommend with the skipping of dot products on (`prune` 1, as
+ * mr_recommend runs) or off (0: every candidate with CF factors is scored in
+ * full). Stores the number of dot products computed in *n_dots when it is not
+ * NULL. The tests compare both settings. */
+mr_status mr_recommend_scan(const mr_dataset *ds, const mr_model *model, int64_t user_id,
+                            const mr_rank_params *params, int prune, mr_recommendation *out,
+                            int capacity, int *n_out, int *n_dots, mr_error *err);
 
 #endif

@@ -44,6 +44,8 @@ struct mr_model {
     int n_catalog;       /* catalog size of the data set the model was made from */
     int64_t *catalog_ids; /* (n_catalog,) that catalog's movie ids, in order */
     int *catalog_rows;   /* (n_catalog,) model row of each catalog movie, or -1 */
+    float *V_norms;      /* (n_movies,) upper bound of each V row's norm, for ranking */
+    int norms_current;   /* 1 when V_norms matches the factors; 0 inside an SGD pass */
     mr_rng rng;
     int phase;           /* EPOCH_NOT_STARTED, EPOCH_SHUFFLING or EPOCH_UPDATING */
     int shuffle_next;    /* next position the shuffle swaps, counting down to 0 */
@@ -134,6 +136,82 @@ static void sync_double_factors(mr_model *m)
 }
 
 /* ======================================================================== */
+/* Norm bounds for ranking                                                  */
+/* ======================================================================== */
+
+/* Ranking skips the dot product of a movie whose score cannot reach the top N,
+ * using Cauchy-Schwarz: U[u] . V[m] <= |U[u]| |V[m]|. The bound must hold for
+ * the dot product as mr_model_dot computes it, rounding included, so every
+ * norm here is rounded up and the product gets a relative margin.
+ *
+ * A sum of n products or squares computed with at most D roundings in a chain
+ * has relative error gamma_D = D u / (1 - D u) < 2 D u (u = 2^-24 in float,
+ * 2^-53 in double) of the sum of absolute values. D is at most n + 1 for
+ * every summation order used here. Norms are bounded only in [2^-50, 2^50].
+ * Outside that range, and for NaN and infinite factors, the bound is
+ * +infinity, which never excludes a movie. Inside it the sum of squares
+ * cannot overflow a float. The error of products that underflow (at most
+ * n 2^-150) is then below 2^-40 of the bound, and the 2^-30 margin covers it
+ * along with the roundings of the bound's own arithmetic. */
+#define NORM_BOUND_MIN 0x1p-50
+#define NORM_BOUND_MAX 0x1p50
+
+/* Turns a computed sum of squares into an upper bound of the norm. The sum
+ * is low by at most a factor 1 - gamma, and 1 / (1 - gamma) < 1 + 4 D u.
+ * Returns +infinity outside [NORM_BOUND_MIN, NORM_BOUND_MAX]. */
+static double norm_bound_from_squares(double squares, double margin)
+{
+    double norm = sqrt(squares * (1.0 + margin + 0x1p-30));
+    if (!(norm >= NORM_BOUND_MIN && norm <= NORM_BOUND_MAX))
+        return INFINITY;
+    return norm;
+}
+
+/* Upper bound of the norm of a padded float row, summed in float with the
+ * same 4-lane kernel as the dot product. */
+static double norm_bound_float(const float *x, int kp)
+{
+    return norm_bound_from_squares(mr_dot_simd_float(x, x, kp), 4.0 * (kp + 1) * 0x1p-24);
+}
+
+/* Upper bound of the norm of a double row, summed in 4 partial sums. */
+static double norm_bound_double(const double *x, int k)
+{
+    double part[4] = {0.0, 0.0, 0.0, 0.0};
+    int f = 0;
+    for (; f + 4 <= k; f += 4)
+        for (int j = 0; j < 4; j++)
+            part[j] += x[f + j] * x[f + j];
+    for (; f < k; f++)
+        part[0] += x[f] * x[f];
+    double squares = (part[0] + part[1]) + (part[2] + part[3]);
+    return norm_bound_from_squares(squares, 4.0 * (k + 1) * 0x1p-53);
+}
+
+/* Rounds a bound up to the next float, so the stored bound is never lower. */
+static float float_at_least(double x)
+{
+    float f = (float)x;
+    if ((double)f < x)
+        f = nextafterf(f, INFINITY);
+    return f;
+}
+
+/* Sets V_norms from the factors mr_model_dot reads: Vf for the float
+ * kernels, V for the exact one. */
+static void update_movie_norms(mr_model *m)
+{
+    int k = m->params.k;
+    for (int i = 0; i < m->n_movies; i++) {
+        double norm = m->kernel == MR_KERNEL_EXACT ? norm_bound_double(m->V + (size_t)i * k, k)
+                                                   : norm_bound_float(m->Vf + (size_t)i * m->kp, m->kp);
+        m->V_norms[i] = float_at_least(norm);
+    }
+    m->norms_current = 1;
+}
+
+
+/* ======================================================================== */
 /* Lifecycle                                                                */
 /* ======================================================================== */
 
@@ -148,6 +226,7 @@ void mr_model_destroy(mr_model *m)
     free(m->triples);
     free(m->catalog_ids);
     free(m->catalog_rows);
+    free(m->V_norms);
     free(m->Uf);
     free(m->Vf);
     free(m->rmse);
@@ -188,10 +267,7 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
     m->catalog_ids = malloc(sizeof(int64_t) * (size_t)(ds->n_movies ? ds->n_movies : 1));
     if (!m->user_ids || !m->movie_ids || !m->U || !m->V || !m->triples || !catalog_to_model ||
         !m->catalog_ids) {
-        /* Kept so ranking over the same catalog skips a search per movie. */
-    m->catalog_rows = catalog_to_model;
-    m->n_catalog = ds->n_movies;
-    memcpy(m->catalog_ids, ds->movie_ids, sizeof(int64_t) * (size_t)ds->n_movies);
+        free(catalog_to_model);
         mr_model_destroy(m);
         mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for a model of %d users, %d movies and k = %d",
                 ds->n_users, n_rated, k);
@@ -211,7 +287,11 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
         m->triples[r].m = catalog_to_model[ds->ratings[r].movie];
         m->triples[r].r = (float)ds->ratings[r].rating;
     }
-    free(catalog_to_model);
+
+    /* Kept so ranking over the same catalog skips a search per movie. */
+    m->catalog_rows = catalog_to_model;
+    m->n_catalog = ds->n_movies;
+    memcpy(m->catalog_ids, ds->movie_ids, sizeof(int64_t) * (size_t)ds->n_movies);
 
     /* U then V, each 0.1 * standard normal, filled row by row. */
     mr_rng_seed(&m->rng, params->seed);
@@ -229,6 +309,13 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
                 ds->n_users, n_rated, k);
         return NULL;
     }
+    m->V_norms = malloc(sizeof(float) * (size_t)m->n_movies);
+    if (!m->V_norms) {
+        mr_model_destroy(m);
+        mr_fail(err, MR_ERR_NO_MEMORY, "out of memory for the norms of %d movies", n_rated);
+        return NULL;
+    }
+    update_movie_norms(m);
     return m;
 }
 
@@ -313,6 +400,8 @@ static void run_kernel(mr_model *m, int count)
         m->epoch_total = mr_sgd_steps_simd_float(m->Uf, m->Vf, t, count, m->kp, (float)p->learning_rate,
                                                  (float)p->regularization, m->epoch_total);
     m->step += count;
+    if (count > 0)
+        m->norms_current = 0;
 }
 
 /* Runs work units until `n_steps` units have run or `n_epochs` epochs have
@@ -375,6 +464,10 @@ static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *er
 
     if (m->kernel != MR_KERNEL_EXACT)
         sync_double_factors(m);
+    /* Only between SGD passes, so training in short slices pays for the norms
+     * about once per epoch rather than once per call. */
+    if (!m->norms_current && m->step == 0)
+        update_movie_norms(m);
     return status;
 }
 
@@ -454,6 +547,23 @@ double mr_model_dot(const mr_model *m, int user, int movie)
     for (int f = 0; f < k; f++)
         pred += Uu[f] * Vm[f];
     return pred;
+}
+
+const float *mr_model_movie_norms(const mr_model *m) { return m->norms_current ? m->V_norms : NULL; }
+
+/* The computed dot product differs from the exact one by at most
+ * gamma_D sum |U[u][f] V[m][f]| <= gamma_D |U[u]| |V[m]| with D <= k + 1 in
+ * double and D <= kp + 1 for the 4-lane float sum. The norms are bounded
+ * above as described above NORM_BOUND_MIN. */
+double mr_model_dot_bound_scale(const mr_model *m, int user)
+{
+    if (m->kernel == MR_KERNEL_EXACT) {
+        int k = m->params.k;
+        double norm = norm_bound_double(m->U + (size_t)user * k, k);
+        return norm * (1.0 + 2.0 * (k + 1) * 0x1p-53 + 0x1p-30);
+    }
+    double norm = norm_bound_float(m->Uf + (size_t)user * m->kp, m->kp);
+    return norm * (1.0 + 2.0 * (m->kp + 1) * 0x1p-24 + 0x1p-30);
 }
 
 mr_status mr_model_predict(const mr_model *m, int64_t user_id, int64_t movie_id, double *out,

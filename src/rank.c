@@ -63,6 +63,12 @@ static void offer(rank_entry *entries, int *n, int keep, const rank_entry *cand)
     }
 }
 
+static int compare_descending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
 /* Per-genre weights for the content score. For one-hot vectors
  *   mean_l sim(c, l) = sum_{g in c} w[g] / (L * sqrt(n_c)),
  *   w[g] = sum over liked movies l that have genre g of 1 / sqrt(n_l),
@@ -88,7 +94,39 @@ static void liked_genre_weights(const mr_dataset *ds, int user, double threshold
     }
 }
 
-static double content_score(const mr_dataset *ds, int movie, const double *w, int n_liked)
+/* Fills denominators[n] = L * sqrt(n) for n = 1..n_genres. A movie has at
+ * most n_genres genres because its genre list has no repeats. */
+static void content_denominators(int n_genres, int n_liked, double *denominators)
+{
+    for (int n = 1; n <= n_genres; n++)
+        denominators[n] = (double)n_liked * sqrt((double)n);
+}
+
+/* Upper bound of content_score over every movie for these weights. A movie
+ * with n genres sums at most the n largest weights, so its score is at most
+ * S_n / (L sqrt(n)) with S_n the sum of the n largest. The margin covers the
+ * different order of the sums (relative error below n 2^-52 each) and the
+ * division's rounding. `sorted` is scratch space of n_genres doubles. */
+static double content_score_bound(const double *w, int n_genres, int n_liked, const double *denominators,
+                                  double *sorted)
+{
+    if (n_liked == 0 || n_genres == 0)
+        return 0.0;
+    for (int g = 0; g < n_genres; g++)
+        sorted[g] = w[g];
+    qsort(sorted, (size_t)n_genres, sizeof *sorted, compare_descending);
+    double best = 0.0, sum = 0.0;
+    for (int n = 1; n <= n_genres; n++) {
+        sum += sorted[n - 1];
+        double bound = sum / denominators[n];
+        if (bound > best)
+            best = bound;
+    }
+    return best * (1.0 + (4.0 * n_genres + 8.0) * 0x1p-53 + 0x1p-30);
+}
+
+static double content_score(const mr_dataset *ds, int movie, const double *w, int n_liked,
+                            const double *denominators)
 {
     int n = mr_genre_count(ds, movie);
     if (n_liked == 0 || n == 0)
@@ -97,7 +135,7 @@ static double content_score(const mr_dataset *ds, int movie, const double *w, in
     double sum = 0.0;
     for (int j = 0; j < n; j++)
         sum += w[genres[j]];
-    return sum / ((double)n_liked * sqrt((double)n));
+    return sum / denominators[n];
 }
 
 static mr_status check_rank_params(const mr_rank_params *p, mr_error *err)
@@ -116,9 +154,9 @@ static mr_status check_rank_params(const mr_rank_params *p, mr_error *err)
     return MR_OK;
 }
 
-mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user_id,
-                       const mr_rank_params *params, mr_recommendation *out, int capacity,
-                       int *n_out, mr_error *err)
+mr_status mr_recommend_scan(const mr_dataset *ds, const mr_model *model, int64_t user_id,
+                            const mr_rank_params *params, int prune, mr_recommendation *out,
+                            int capacity, int *n_out, int *n_dots, mr_error *err)
 {
     mr_status s = mr_require_finished(ds, err);
     if (s != MR_OK)
@@ -129,6 +167,8 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     if (!n_out || capacity < 0 || (capacity > 0 && !out))
         return mr_fail(err, MR_ERR_INVALID_ARGUMENT, "output is NULL or capacity %d is negative", capacity);
     *n_out = 0;
+    if (n_dots)
+        *n_dots = 0;
 
     int user = mr_dataset_user_index(ds, user_id);
     if (user < 0)
@@ -142,7 +182,9 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     int model_user = model ? mr_model_find_user(model, user_id) : -1;
     const int *rows = model ? mr_model_catalog_rows(model, ds) : NULL;
 
-    double *w = malloc(sizeof(double) * (size_t)(ds->n_genres ? ds->n_genres : 1));
+    /* w and scratch are (n_genres,), denominators (n_genres + 1,) indexed by
+     * genre count. */
+    double *w = malloc(sizeof(double) * (size_t)(3 * ds->n_genres + 1));
     int keep = p.top_n > 0 && p.top_n < ds->n_movies ? p.top_n : ds->n_movies;
     rank_entry *entries = malloc(sizeof(rank_entry) * (size_t)(keep > 0 ? keep : 1));
     if (!w || !entries) {
@@ -150,14 +192,42 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
         free(entries);
         return mr_fail(err, MR_ERR_NO_MEMORY, "out of memory while ranking %d movies", ds->n_movies);
     }
+    double *denominators = w + ds->n_genres;
+    double *scratch = denominators + ds->n_genres + 1;
     int n_liked = 0;
     liked_genre_weights(ds, user, threshold, w, &n_liked);
+    content_denominators(ds->n_genres, n_liked, denominators);
+
+    /* Once `keep` entries are stored, a candidate whose score bound is below
+     * the worst kept score cannot enter and is skipped. Two bounds are tried:
+     *   alpha * cf_bound + (1 - alpha) * rating_max * content_bound
+     * without reading the movie's genres, then the same with its content
+     * score, before the dot product. cf_bound = bound_scale * norms[row] is at
+     * least the CF score (mr_model_dot_bound_scale), 0 without CF factors, and
+     * every step of the score is monotone in the CF and content scores, so a
+     * bound computed in floating point is at least the score itself. A skipped
+     * candidate is therefore one that offer() would reject, the heap goes
+     * through the same states as in the full scan, and the result is the
+     * same, bit for bit. A bound equal to the worst kept score does not skip,
+     * since the tie could go to the smaller movie id. */
+    const float *norms = NULL;
+    double bound_scale = 0.0, content_bound_term = 0.0;
+    if (prune) {
+        double content_bound = content_score_bound(w, ds->n_genres, n_liked, denominators, scratch);
+        content_bound_term = (1.0 - alpha) * (content_bound * scale);
+        /* Without current norms (training stopped inside an SGD pass) only
+         * the movies without CF factors can be skipped. */
+        if (model_user >= 0) {
+            norms = mr_model_movie_norms(model);
+            bound_scale = norms ? mr_model_dot_bound_scale(model, model_user) : INFINITY;
+        }
+    }
 
     /* Candidates: catalog movies the user has not rated and, when asked, that
      * have at least min_ratings ratings. The user's list is sorted by movie
      * index, so one cursor walks it alongside the catalog. Only the best
      * `keep` candidates are stored. */
-    int n = 0;
+    int n = 0, dots = 0;
     int cursor = ds->user_offsets[user], end = ds->user_offsets[user + 1];
     for (int movie = 0; movie < ds->n_movies; movie++) {
         if (cursor < end && ds->user_movies[cursor] == movie) {
@@ -166,19 +236,35 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
         }
         if (ds->movie_counts[movie] < p.min_ratings)
             continue;
-        rank_entry cand;
-        mr_recommendation *r = &cand.rec;
-        r->movie_index = movie;
-        r->content_score = content_score(ds, movie, w, n_liked);
         int model_movie = -1;
         if (model_user >= 0)
             model_movie = rows ? rows[movie] : mr_model_find_movie(model, ds->movie_ids[movie]);
-        r->has_cf = model_movie >= 0;
-        r->cf_score = r->has_cf ? mr_model_dot(model, model_user, model_movie) : 0.0;
+        int has_cf = model_movie >= 0;
+        int full = prune && n == keep;
+        double cf_bound = 0.0;
+        if (full) {
+            if (has_cf)
+                cf_bound = norms ? bound_scale * (double)norms[model_movie] : INFINITY;
+            if (alpha * cf_bound + content_bound_term < entries[0].rec.score)
+                continue;
+        }
 
+        rank_entry cand;
+        mr_recommendation *r = &cand.rec;
+        r->movie_index = movie;
+        r->has_cf = has_cf;
+        r->content_score = content_score(ds, movie, w, n_liked, denominators);
         /* Without CF factors the CF term counts as 0. */
-        double content_scaled = r->content_score * scale;
-        r->score = alpha * r->cf_score + (1.0 - alpha) * content_scaled;
+        double content_term = (1.0 - alpha) * (r->content_score * scale);
+        if (has_cf && full && alpha * cf_bound + content_term < entries[0].rec.score)
+            continue;
+        if (has_cf) {
+            r->cf_score = mr_model_dot(model, model_user, model_movie);
+            dots++;
+        } else {
+            r->cf_score = 0.0;
+        }
+        r->score = alpha * r->cf_score + content_term;
         cand.movie_id = ds->movie_ids[movie];
         offer(entries, &n, keep, &cand);
     }
@@ -188,7 +274,16 @@ mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user
     for (int i = 0; i < limit; i++)
         out[i] = entries[i].rec;
     *n_out = limit;
+    if (n_dots)
+        *n_dots = dots;
     free(w);
     free(entries);
     return MR_OK;
+}
+
+mr_status mr_recommend(const mr_dataset *ds, const mr_model *model, int64_t user_id,
+                       const mr_rank_params *params, mr_recommendation *out, int capacity,
+                       int *n_out, mr_error *err)
+{
+    return mr_recommend_scan(ds, model, user_id, params, 1, out, capacity, n_out, NULL, err);
 }

@@ -322,6 +322,70 @@ function defineSuites() {
     });
   });
 
+  // ---------------------------------------------------------------------------
+  // Top N with skipped dot products against the full list
+  // ---------------------------------------------------------------------------
+
+  // recommend() with a top N skips the dot products of movies that cannot
+  // reach it. topN 0 keeps every candidate, so it scores all of them. The top
+  // N must be the head of the full list, with bitwise equal scores.
+  describe('top N equals the head of the full list', () => {
+    const GENRES = ['Action', 'Comedy', 'Drama', 'Horror'];
+
+    /** Generated catalog of 300 movies (a fifth never rated) and 40 users. */
+    function generatedCsv() {
+      let seed = 12345;
+      const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+      let movies = 'movieId,title,genres\n';
+      let ratings = 'userId,movieId,rating,timestamp\n';
+      const ids = [];
+      for (let i = 0; i < 300; i++) {
+        const id = ((i * 7919) % 100003) + 1;
+        ids.push(id);
+        const genres = GENRES.filter(() => next() < 0.4).join('|') || '(no genres listed)';
+        movies += `${id},Movie ${id},${genres}\n`;
+      }
+      const rated = ids.filter(() => next() >= 0.2);
+      for (let user = 1; user <= 40; user++) {
+        for (const id of rated) if (next() < 0.15) ratings += `${user},${id},${(1 + Math.floor(next() * 9)) / 2},0\n`;
+        ratings += `${user},${rated[user]},4,0\n`;
+      }
+      return { movies: encode(movies), ratings: encode(ratings) };
+    }
+
+    function assertHeadOfFull(core, label) {
+      for (const userId of [1, 7, 19, 33]) {
+        for (const alpha of [0, 0.3, 0.7, 1]) {
+          const full = core.recommend(userId, { alpha }).rows;
+          for (const topN of [1, 5, 20]) {
+            const where = `${label}, user ${userId}, alpha ${alpha}, top ${topN}`;
+            const top = core.recommend(userId, { alpha, topN }).rows;
+            assert.deepEqual(top.map((row) => row.movieId), full.slice(0, topN).map((row) => row.movieId), `${where}: movies`);
+            top.forEach((row, i) => {
+              assert.ok(Object.is(row.score, full[i].score), `${where}: score at rank ${i + 1}: expected ${full[i].score}, got ${row.score}`);
+              assert.ok(Object.is(row.cfScore, full[i].cfScore), `${where}: cf at rank ${i + 1}: expected ${full[i].cfScore}, got ${row.cfScore}`);
+            });
+          }
+        }
+      }
+    }
+
+    for (const [kernelName, kernel] of [['exact', KERNEL.EXACT], ['SIMD float', KERNEL.SIMD_FLOAT]]) {
+      test(`${kernelName} kernel, before and after training and inside an epoch`, async () => {
+        const core = await createCore();
+        await core.loadMovieLens(generatedCsv());
+        core.createModel({ k: 10, learningRate: 0.05, epochs: 3, seed: 7, kernel });
+        assertHeadOfFull(core, `${kernelName}, untrained`);
+        core.train(3);
+        assertHeadOfFull(core, `${kernelName}, 3 epochs`);
+        const { stepsPerEpoch } = core.trainingProgress();
+        core.trainSteps(stepsPerEpoch - 1 + Math.floor(stepsPerEpoch / 2));
+        assert.ok(core.trainingProgress().epochStep > 0, 'training stopped inside an epoch');
+        assertHeadOfFull(core, `${kernelName}, inside an epoch`);
+      });
+    }
+  });
+
   describe('model errors', () => {
     test('invalid k raises with message', async () => {
       const core = await createCore();
