@@ -90,9 +90,6 @@ BENCH_SOURCES=(tools/synth/synth.c bench/bench_main.c bench/bench_common.c bench
 C_FLAGS=(-O2 -std=c11 -Wall -Wextra -Werror -ffp-contract=off -Iinclude)
 WASM_BENCH_FLAGS=(-sSINGLE_FILE=1 -sMODULARIZE=1 -sEXPORT_NAME=createMinirecBench -sALLOW_MEMORY_GROWTH=1
   -sMAXIMUM_MEMORY=2GB "-sENVIRONMENT=web,node" -sEXIT_RUNTIME=1)
-# The page's module, built with tools/build.sh's flags.
-WASM_CORE_FLAGS=(-sSINGLE_FILE=1 -sMODULARIZE=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
-  "-sEXPORTED_RUNTIME_METHODS=['UTF8ToString','stringToUTF8','lengthBytesUTF8']")
 
 build() {
   log "build: $1"
@@ -111,10 +108,6 @@ build "minirec-bench WebAssembly" emcc "${C_FLAGS[@]}" "${LIB_SOURCES[@]}" "${BE
   "${WASM_BENCH_FLAGS[@]}" -o "$OUT/wasm/bench.js"
 build "minirec-bench WebAssembly -msimd128" emcc "${C_FLAGS[@]}" -msimd128 "${LIB_SOURCES[@]}" \
   "${BENCH_SOURCES[@]}" "${WASM_BENCH_FLAGS[@]}" -o "$OUT/wasm/bench_simd.js"
-build "page core WebAssembly" emcc "${C_FLAGS[@]}" src/*.c "${WASM_CORE_FLAGS[@]}" \
-  -sEXPORT_NAME=createMinirecCore -o "$OUT/wasm/core.js"
-build "page core WebAssembly -msimd128" emcc "${C_FLAGS[@]}" -msimd128 src/*.c "${WASM_CORE_FLAGS[@]}" \
-  -sEXPORT_NAME=createMinirecCoreSimd -o "$OUT/wasm/core_simd.js"
 
 if [[ $QUICK == 1 ]]; then
   SGD_ARGS=(--epochs 3 --repeats 1)
@@ -183,13 +176,17 @@ fi
 # d. Parse throughput (last: the parser changes most often)
 # ---------------------------------------------------------------------------
 
+# The page's own modules, which tools/build.sh built in part e.
+CORE=build/wasm/minirec_core.js
+CORE_SIMD=build/wasm/minirec_core_simd.js
+
 # The real ml-latest-small files, by default where the tests read them.
 SMALL=${ML_LATEST_SMALL:-../shared/data/ml-latest-small}
 if [[ -f $SMALL/ratings.csv && -f $SMALL/movies.csv ]]; then
   small_args=(--movies "$SMALL/movies.csv" --ratings "$SMALL/ratings.csv" --label ml-latest-small --repeats 5)
   run_step "parse native ml-latest-small" $OUT/minirec-bench parse "${small_args[@]}"
-  run_step "parse node wasm ml-latest-small" node bench/parse_node.mjs $OUT/wasm/core.js "${small_args[@]}" --build wasm
-  run_step "parse node wasm-simd128 ml-latest-small" node bench/parse_node.mjs $OUT/wasm/core_simd.js \
+  run_step "parse node wasm ml-latest-small" node bench/parse_node.mjs $CORE "${small_args[@]}" --build wasm
+  run_step "parse node wasm-simd128 ml-latest-small" node bench/parse_node.mjs $CORE_SIMD \
     "${small_args[@]}" --build wasm-simd128
 else
   log "parse: $SMALL has no movies.csv and ratings.csv; skipping the real ml-latest-small files (set ML_LATEST_SMALL)"
@@ -206,7 +203,7 @@ fi
 big_args=(--movies "$OUT/data/$BIG_LABEL/movies.csv" --ratings "$OUT/data/$BIG_LABEL/ratings.csv"
   --label "$BIG_LABEL")
 run_step "parse native $BIG_LABEL" $OUT/minirec-bench parse "${big_args[@]}"
-run_step "parse node wasm-simd128 $BIG_LABEL" node bench/parse_node.mjs $OUT/wasm/core_simd.js "${big_args[@]}" \
+run_step "parse node wasm-simd128 $BIG_LABEL" node bench/parse_node.mjs $CORE_SIMD "${big_args[@]}" \
   --build wasm-simd128
 
 # ---------------------------------------------------------------------------

@@ -1,27 +1,34 @@
 // build-web.mjs: bundles the page in web/ with the WebAssembly core into
-//   dist/minirec.html  one self-contained file (inline CSS and one classic
-//                      script) that also works when opened from file://
-//   dist/site/         index.html + style.css + app.js for any static web
-//                      host, plus data/ml-latest-small/ for "Try real data"
-//                      when the MovieLens files sit beside the repository
-// The page runs the core in a Web Worker made from a Blob URL. app.js contains
-// the worker's source as strings: the emscripten core scripts and the
-// bundled web/js/worker-main.js. The SIMD build of the core
-// (build/wasm/minirec_core_simd.js, defining createMinirecCoreSimd) is
-// included when it exists; the worker picks it on engines that support
-// WebAssembly SIMD.
+//   dist/minirec.html  one self-contained file (inline CSS and two classic
+//                      scripts) that also works when opened from file://
+//   dist/site/         index.html + style.css + core.js + app.js for any
+//                      static web host, plus data/ml-latest-small/ for "Try
+//                      real data" when the MovieLens files sit beside the
+//                      repository
+// The page runs the core in a Web Worker made from a Blob URL, which the first
+// script (core.js, from web/js/core-boot.js, in <head>) starts. That script
+// contains the worker's source as strings (the emscripten glue scripts and the
+// bundled web/js/worker-main.js) and each core's .wasm, deflated and
+// base64-encoded (see web/js/core-wasm.js). The second script (app.js, from
+// web/js/main.js, at the end of <body>) is the page. The SIMD build of the core
+// (build/wasm/minirec_core_simd.js and .wasm, defining createMinirecCoreSimd)
+// is included when it exists, and the worker picks it on engines that support
+// WebAssembly SIMD. When the two glue scripts differ only in the factory's
+// name and the .wasm file name, the page carries one and both builds use it.
 // Run after the core is built: node tools/build-web.mjs [--core PATH] [--simd-core PATH]
 
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STYLE_MARKER = '<!-- build:style -->';
 const SCRIPTS_MARKER = '<!-- build:scripts -->';
 const META_MARKER = '<!-- build:meta -->';
+const CORE_MARKER = '<!-- build:core -->';
 const WORKER_SOURCE_MODULE = 'minirec:worker-source';
 
 // The MovieLens release that "Try real data" serves, copied unchanged with its
@@ -61,19 +68,21 @@ function inlineScript(code, name) {
   return `<script>\n${code.replace(/<\/(script)/gi, '<\\/$1')}\n</script>`;
 }
 
-function fillTemplate(template, style, scripts, meta) {
-  for (const marker of [STYLE_MARKER, SCRIPTS_MARKER, META_MARKER]) {
+function fillTemplate(template, { style, meta, core, scripts }) {
+  const parts = [[STYLE_MARKER, style], [META_MARKER, meta], [CORE_MARKER, core], [SCRIPTS_MARKER, scripts]];
+  let page = template;
+  for (const [marker, text] of parts) {
     const count = template.split(marker).length - 1;
     if (count !== 1) throw new Error(`web/index.html must contain ${marker} exactly once (found ${count})`);
+    // A function replacement keeps "$" sequences in the code from being read as patterns.
+    page = page.replace(marker, () => text);
   }
-  // Function replacements keep "$" sequences in the code from being read as patterns.
-  return template.replace(STYLE_MARKER, () => style).replace(SCRIPTS_MARKER, () => scripts)
-    .replace(META_MARKER, () => meta);
+  return page;
 }
 
-// The <meta> tag that names the output: 'single-file' or 'site'.
-function buildMeta(kind) {
-  return `<meta name="minirec-build" content="${kind}">`;
+// The <meta> tags that name the output ('single-file' or 'site') and the core builds it carries.
+function buildMeta(kind, coreNames) {
+  return `<meta name="minirec-build" content="${kind}">\n<meta name="minirec-cores" content="${coreNames.join(' ')}">`;
 }
 
 // Escapes text for a double-quoted HTML attribute.
@@ -82,9 +91,55 @@ function htmlAttribute(text) {
 }
 
 function checkFactory(code, exportName, file, extraFlags) {
-  if (!code.includes(exportName)) {
-    throw new Error(`${file} does not define ${exportName}; build it with -sMODULARIZE=1 -sEXPORT_NAME=${exportName} -sSINGLE_FILE=1${extraFlags}`);
+  if (!code.includes(`var ${exportName}`)) {
+    throw new Error(`${file} does not define ${exportName}; build it with -sMODULARIZE=1 -sEXPORT_NAME=${exportName}${extraFlags}`);
   }
+  // "AGFzbQ" is the base64 of the .wasm magic number, "\0asm".
+  if (code.includes('data:application/octet-stream;base64,AGFzbQ')) {
+    throw new Error(`${file} embeds its .wasm; build it without -sSINGLE_FILE so the page can embed the .wasm deflated`);
+  }
+}
+
+// Reads one core build: the glue script and the .wasm beside it.
+async function readCore(gluePath, exportName, extraFlags) {
+  const wasmPath = gluePath.replace(/\.js$/, '.wasm');
+  if (!existsSync(wasmPath)) {
+    throw new Error(`${path.relative(repoRoot, wasmPath)} not found; build the WebAssembly core first (tools/build.sh)`);
+  }
+  const [glue, wasm] = await Promise.all([readFile(gluePath, 'utf8'), readFile(wasmPath)]);
+  checkFactory(glue, exportName, gluePath, extraFlags);
+  return { glue, wasm, exportName, wasmName: path.basename(wasmPath) };
+}
+
+// Deflates a .wasm at zlib's highest level and checks that it inflates back.
+// Returns { wasm: base64 text, size: bytes once inflated, packedSize: bytes deflated }.
+function packWasm(wasm) {
+  const packed = deflateRawSync(wasm, { level: 9, memLevel: 9 });
+  if (!inflateRawSync(packed).equals(wasm)) throw new Error('a deflated .wasm does not inflate back to the same bytes');
+  return { wasm: packed.toString('base64'), size: wasm.length, packedSize: packed.length };
+}
+
+/**
+ * Returns { scripts, builds }: the glue scripts the page runs and, by build
+ * name ('plain', 'simd'), { factoryName, wasm, size } for core-wasm.js. The
+ * SIMD build shares the plain glue when the two are the same apart from the
+ * factory's name and the .wasm file name.
+ */
+function packCores(plain, simd) {
+  const scripts = [plain.glue];
+  const builds = { plain: { factoryName: plain.exportName, ...packWasm(plain.wasm) } };
+  if (simd) {
+    const renamed = simd.glue.replaceAll(simd.exportName, plain.exportName).replaceAll(simd.wasmName, plain.wasmName);
+    const shared = renamed === plain.glue;
+    if (!shared) scripts.push(simd.glue);
+    builds.simd = { factoryName: shared ? plain.exportName : simd.exportName, ...packWasm(simd.wasm) };
+  }
+  return { scripts, builds };
+}
+
+// The page needs { factoryName, wasm, size } per build; packedSize is for the log.
+function stripPackedSizes(builds) {
+  return Object.fromEntries(Object.entries(builds).map(([name, { packedSize: _, ...build }]) => [name, build]));
 }
 
 const BUNDLE_OPTIONS = {
@@ -104,15 +159,17 @@ async function bundleWorker() {
   return result.outputFiles[0].text;
 }
 
-// Bundles the page. The import of WORKER_SOURCE_MODULE resolves to the core
-// scripts and the worker bundle as string constants.
-async function bundleApp(coreScripts, workerScript) {
+// Bundles the first script, web/js/core-boot.js. Its import of
+// WORKER_SOURCE_MODULE resolves to the glue scripts, the packed core builds
+// and the worker bundle as constants.
+async function bundleCoreBoot(coreScripts, coreBuilds, workerScript) {
   const workerSourcePlugin = {
     name: 'worker-source',
     setup(build) {
       build.onResolve({ filter: /^minirec:worker-source$/ }, () => ({ path: WORKER_SOURCE_MODULE, namespace: 'worker-source' }));
       build.onLoad({ filter: /.*/, namespace: 'worker-source' }, () => ({
         contents: `export const CORE_SCRIPTS = ${JSON.stringify(coreScripts)};\n` +
+          `export const CORE_BUILDS = ${JSON.stringify(coreBuilds)};\n` +
           `export const WORKER_SCRIPT = ${JSON.stringify(workerScript)};\n`,
         loader: 'js',
       }));
@@ -120,9 +177,15 @@ async function bundleApp(coreScripts, workerScript) {
   };
   const result = await esbuild.build({
     ...BUNDLE_OPTIONS,
-    entryPoints: [path.join(repoRoot, 'web', 'js', 'main.js')],
+    entryPoints: [path.join(repoRoot, 'web', 'js', 'core-boot.js')],
     plugins: [workerSourcePlugin],
   });
+  return result.outputFiles[0].text;
+}
+
+// Bundles the page, web/js/main.js.
+async function bundleApp() {
+  const result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [path.join(repoRoot, 'web', 'js', 'main.js')] });
   return result.outputFiles[0].text;
 }
 
@@ -157,13 +220,16 @@ async function main() {
   const [template, css, core, simdCore, workerScript] = await Promise.all([
     readFile(path.join(repoRoot, 'web', 'index.html'), 'utf8'),
     readFile(path.join(repoRoot, 'web', 'css', 'style.css'), 'utf8'),
-    readFile(options.core, 'utf8'),
-    hasSimdCore ? readFile(options.simdCore, 'utf8') : null,
+    readCore(options.core, 'createMinirecCore', ''),
+    hasSimdCore ? readCore(options.simdCore, 'createMinirecCoreSimd', ' -msimd128') : null,
     bundleWorker(),
   ]);
-  checkFactory(core, 'createMinirecCore', options.core, '');
-  if (simdCore !== null) checkFactory(simdCore, 'createMinirecCoreSimd', options.simdCore, ' -msimd128');
-  const app = await bundleApp(simdCore !== null ? [core, simdCore] : [core], workerScript);
+  const packed = packCores(core, simdCore);
+  const [coreBoot, app] = await Promise.all([
+    bundleCoreBoot(packed.scripts, stripPackedSizes(packed.builds), workerScript),
+    bundleApp(),
+  ]);
+  const coreNames = Object.keys(packed.builds);
 
   const dist = path.join(repoRoot, 'dist');
   const site = path.join(dist, 'site');
@@ -172,25 +238,37 @@ async function main() {
 
   // One self-contained file: everything inline, no sample data. The
   // minirec-build meta tag names the output (single file or site) for the page.
-  const single = fillTemplate(template, `<style>\n${css}</style>`, inlineScript(app, 'the page bundle'),
-    buildMeta('single-file'));
+  const single = fillTemplate(template, {
+    style: `<style>\n${css}</style>`,
+    meta: buildMeta('single-file', coreNames),
+    core: inlineScript(coreBoot, 'the core start-up bundle'),
+    scripts: inlineScript(app, 'the page bundle'),
+  });
   await writeFile(path.join(dist, 'minirec.html'), single);
 
   // A folder for static hosting: the same page with separate assets.
   const sampleMeta = await copySampleData(site);
-  const hosted = fillTemplate(template, '<link rel="stylesheet" href="style.css">', '<script src="app.js"></script>',
-    `${buildMeta('site')}${sampleMeta ? `\n${sampleMeta}` : ''}`);
+  const hosted = fillTemplate(template, {
+    style: '<link rel="stylesheet" href="style.css">',
+    meta: `${buildMeta('site', coreNames)}${sampleMeta ? `\n${sampleMeta}` : ''}`,
+    core: '<script src="core.js"></script>',
+    scripts: '<script src="app.js"></script>',
+  });
   await Promise.all([
     writeFile(path.join(site, 'index.html'), hosted),
     writeFile(path.join(site, 'style.css'), css),
+    writeFile(path.join(site, 'core.js'), coreBoot),
     writeFile(path.join(site, 'app.js'), app),
   ]);
 
-  const kib = (text) => `${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB`;
-  const simdText = simdCore !== null ? `, SIMD core ${kib(simdCore)}` : ', no SIMD core';
+  const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+  const coreText = (build) => `${kib(build.size)} .wasm deflated to ${kib(build.packedSize)}`;
+  const simdText = packed.builds.simd ? `, SIMD core ${coreText(packed.builds.simd)}` : ', no SIMD core';
+  const glueText = `${packed.scripts.length === 1 ? 'one shared glue script' : 'two glue scripts'} of ${kib(core.glue.length)}`;
   const dataText = sampleMeta ? `, sample data in ${SAMPLE_DATA.siteFolder}/` : '';
-  console.log(`wrote dist/minirec.html (${kib(single)}) and dist/site/ (app ${kib(app)} with core ${kib(core)}${simdText} ` +
-    `and worker ${kib(workerScript)}, css ${kib(css)}${dataText})`);
+  console.log(`wrote dist/minirec.html (${kib(Buffer.byteLength(single))}) and dist/site/ (app ${kib(Buffer.byteLength(app))}, ` +
+    `core.js ${kib(Buffer.byteLength(coreBoot))} with core ${coreText(packed.builds.plain)}${simdText}, ${glueText}, ` +
+    `worker ${kib(workerScript.length)}, css ${kib(css.length)}${dataText})`);
 }
 
 main().catch((error) => {

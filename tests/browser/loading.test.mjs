@@ -242,6 +242,26 @@ describe('core placement', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('core and zip without DecompressionStream', async () => {
+    // Engines such as Firefox 89-112 run WebAssembly but lack DecompressionStream.
+    // An init script reaches only the page, so the core runs on the main thread here.
+    const { page, errors } = await openPage(pageUrl, { init: () => { window.Worker = undefined; window.DecompressionStream = undefined; } });
+    assert.equal(await page.evaluate(() => typeof DecompressionStream), 'undefined', 'DecompressionStream is absent');
+    assert.equal(await page.locator('[data-testid="catalog-table"] tbody tr').count(), 8, 'catalog rows');
+    assert.match(await text(page, '#status'), /final RMSE 0\.1892/);
+
+    const file = path.join(workDir, 'no-decompression.zip');
+    writeFileSync(file, buildZip([
+      { name: 'small/movies.csv', data: 'movieId,title,genres\n10,Heat (1995),Action|Crime\n20,Alien (1979),Horror|Sci-Fi\n' },
+      { name: 'small/ratings.csv', data: `userId,movieId,rating,timestamp\n${'1,10,4,0\n2,10,3,0\n2,20,5,0\n'}` },
+    ]));
+    await page.setInputFiles('#file-input', file);
+    await waitForSummary(page, /Ratings3/);
+    assert.match(await text(page, '[data-testid="data-summary"]'), /Movies2/, 'the deflated members load');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
 
 describe('ml-latest-small as a zip', { skip: skipMovieLens }, () => {

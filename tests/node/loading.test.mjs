@@ -8,7 +8,6 @@
 
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +17,10 @@ import { FILE_KIND, kindFromFirstLine, kindFromName, isKnownExtra, sortForParsin
 import { createCoreService, createCallContext, serializeError, deserializeError } from '../../web/js/core-service.js';
 import { MinirecError, STATUS } from '../../web/js/minirec.js';
 import { buildZip, crc32 } from './zip-writer.mjs';
+import { loadCoreFactory } from './core-files.mjs';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testDir, '..', '..');
-const require = createRequire(import.meta.url);
-const wasmDir = process.env.MINIREC_WASM_DIR ? path.resolve(process.env.MINIREC_WASM_DIR) : path.join(repoRoot, 'build', 'wasm');
 const mlExpected = JSON.parse(readFileSync(path.join(repoRoot, 'tests', 'fixtures', 'ml_small_expected.json'), 'utf8'));
 const mlDir = path.resolve(repoRoot, '..', 'shared', 'data', 'ml-latest-small');
 const hasMovieLens = ['ratings.csv', 'movies.csv', 'tags.csv', 'links.csv', 'README.txt'].every((name) => existsSync(path.join(mlDir, name)));
@@ -44,7 +42,7 @@ async function readAll(stream) {
 
 // Creates a started service; service.started is the result of its start method.
 async function createService() {
-  const service = createCoreService({ factories: { plain: require(path.join(wasmDir, 'minirec_core.js')) } });
+  const service = createCoreService({ factories: { plain: loadCoreFactory('minirec_core.js') } });
   service.started = await service.call('start');
   return service;
 }
@@ -118,6 +116,26 @@ describe('zip reader', () => {
     const brokenBlob = new Blob([broken]);
     await assert.rejects(readAll(await openZipMember(brokenBlob, entry, 'release.zip')),
       (error) => error instanceof ZipError && /release\.zip: release\/ratings\.csv is corrupt/.test(error.message));
+  });
+
+  test('members read without DecompressionStream', async () => {
+    // Engines without DecompressionStream inflate with inflate.js.
+    const saved = globalThis.DecompressionStream;
+    globalThis.DecompressionStream = undefined;
+    try {
+      const [deflated, stored] = await readZipDirectory(blob, 'release.zip');
+      assert.equal((await readAll(await openZipMember(blob, deflated, 'release.zip'))).toString('utf8'), text, 'deflated member');
+      assert.equal((await readAll(await openZipMember(blob, stored, 'release.zip'))).toString('utf8'), 'read me', 'stored member');
+
+      const broken = Buffer.from(archive);
+      const dataStart = deflated.localHeaderOffset + 30 + Buffer.byteLength(deflated.name);
+      for (let i = 0; i < 40; i++) broken[dataStart + 20 + i] ^= 0x5a;
+      await assert.rejects(readAll(await openZipMember(new Blob([broken]), deflated, 'release.zip')),
+        (error) => error instanceof ZipError && /release\.zip: release\/ratings\.csv is corrupt/.test(error.message),
+        'damaged deflated member');
+    } finally {
+      globalThis.DecompressionStream = saved;
+    }
   });
 
   test('unsupported method and encryption raise', async () => {

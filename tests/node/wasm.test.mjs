@@ -2,24 +2,22 @@
 // (web/js/minirec.js) in Node: the built-in data against the numpy reference
 // fixture, the MovieLens ml-latest-small files, and malformed input.
 // Every suite runs once per build of the core: build/wasm/minirec_core.js and,
-// when present, the SIMD build minirec_core_simd.js. MINIREC_WASM_DIR
-// replaces build/wasm.
+// when present, the SIMD build minirec_core_simd.js, each with its .wasm.
+// MINIREC_WASM_DIR replaces build/wasm.
 // Run: node --test tests/node/   (after building the core)
 
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { existsSync, openAsBlob, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Minirec, MinirecError, STATUS, KERNEL, FILE_KIND, detectFileKind } from '../../web/js/minirec.js';
 import { chooseCoreFactory, supportsWasmSimd } from '../../web/js/wasm-features.js';
+import { loadCoreFactory, wasmDir } from './core-files.mjs';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testDir, '..', '..');
-const require = createRequire(import.meta.url);
-const wasmDir = process.env.MINIREC_WASM_DIR ? path.resolve(process.env.MINIREC_WASM_DIR) : path.join(repoRoot, 'build', 'wasm');
 const BUILDS = [
   { name: 'plain build', file: 'minirec_core.js', exportName: 'createMinirecCore', required: true },
   { name: 'SIMD build', file: 'minirec_core_simd.js', exportName: 'createMinirecCoreSimd', required: false },
@@ -663,7 +661,7 @@ for (const build of BUILDS) {
     continue;
   }
   describe(build.name, () => {
-    before(() => { createMinirecCore = require(file); });
+    before(() => { createMinirecCore = loadCoreFactory(file); });
     defineSuites();
   });
 }

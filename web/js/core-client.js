@@ -1,14 +1,9 @@
-// core-client.js: the page's one handle on the WebAssembly core. It starts a
-// Web Worker from a Blob URL whose source is bundled into the page (the
-// emscripten core scripts plus worker-main.js), so it works from file:// and
-// over HTTP, and calls core-service methods by message. When no worker can be
-// started, the same service runs on the main thread behind the same interface.
+// core-client.js: the page's one handle on the WebAssembly core. It takes the
+// Web Worker that core-boot.js started from the page's <head> and calls
+// core-service methods by message. When no worker could be started, the
+// worker's own script runs on the main thread behind the same interface.
 
-import { CORE_SCRIPTS, WORKER_SCRIPT } from 'minirec:worker-source';
-import { createCallContext, createCoreService, deserializeError } from './core-service.js';
-
-/** How long a new worker may take to evaluate its script before the page gives up on it. */
-const WORKER_START_TIMEOUT_MS = 15000;
+import { deserializeError } from './core-service.js';
 
 /** Methods that do not count as "busy" for isIdle(), because training can run for minutes. */
 const BACKGROUND_METHODS = new Set(['trainStep']);
@@ -17,48 +12,8 @@ const BACKGROUND_METHODS = new Set(['trainStep']);
 // Worker transport
 // ---------------------------------------------------------------------------
 
-// Resolves to a worker that has evaluated its script, or rejects with the reason.
-function startWorker() {
-  return new Promise((resolve, reject) => {
-    if (typeof Worker !== 'function') {
-      reject(new Error('this browser has no Web Worker support'));
-      return;
-    }
-    const source = [...CORE_SCRIPTS, WORKER_SCRIPT].join('\n;\n');
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    let worker;
-    try {
-      worker = new Worker(url);
-    } catch (error) {
-      URL.revokeObjectURL(url);
-      reject(error);
-      return;
-    }
-    const timer = setTimeout(() => fail(new Error(`the worker did not start within ${WORKER_START_TIMEOUT_MS / 1000} s`)), WORKER_START_TIMEOUT_MS);
-    const onError = (event) => fail(new Error(event.message || 'the worker script failed to load'));
-    const onMessage = (event) => {
-      if (event.data?.type !== 'ready') return;
-      cleanUp();
-      resolve(worker);
-    };
-    // The start-up listeners go once the worker is ready, so a later error does not terminate it.
-    function cleanUp() {
-      clearTimeout(timer);
-      URL.revokeObjectURL(url);
-      worker.removeEventListener('error', onError);
-      worker.removeEventListener('message', onMessage);
-    }
-    function fail(error) {
-      cleanUp();
-      worker.terminate();
-      reject(error);
-    }
-    worker.addEventListener('error', onError);
-    worker.addEventListener('message', onMessage);
-  });
-}
-
-function createWorkerClient(worker, log) {
+// `worker` is a Worker or the stand-in from startInlineWorker(); `mode` names which.
+function createWorkerClient(worker, log, mode) {
   const calls = new Map();
   let nextId = 1;
 
@@ -89,7 +44,7 @@ function createWorkerClient(worker, log) {
   });
 
   return {
-    mode: 'worker',
+    mode,
     start(method, args, { onEvent = () => {} } = {}) {
       const id = nextId++;
       const promise = new Promise((resolve, reject) => {
@@ -106,39 +61,53 @@ function createWorkerClient(worker, log) {
 // Main-thread fallback
 // ---------------------------------------------------------------------------
 
-// Runs the core scripts as inline scripts, which define the factories globally.
-function installCoreScripts() {
-  for (const source of CORE_SCRIPTS) {
-    const script = document.createElement('script');
-    script.textContent = source;
-    document.head.append(script);
-  }
+/** Milliseconds between the yields of a load on the main thread: short, so the page keeps drawing. */
+const MAIN_THREAD_YIELD_MS = 8;
+
+// Runs an inline script, as the page's own scripts run.
+function runInlineScript(source) {
+  const script = document.createElement('script');
+  script.textContent = source;
+  document.head.append(script);
 }
 
-function createMainThreadClient(log) {
-  installCoreScripts();
-  const service = createCoreService({
-    factories: { plain: globalThis.createMinirecCore, simd: globalThis.createMinirecCoreSimd },
-    print: (text) => log.info(text),
-    printErr: (text) => log.warn(text),
-    // Short slices keep the page drawing while a load runs on its thread.
-    yieldEveryMs: 8,
+// Runs the worker's script on this thread and returns a stand-in for the
+// Worker. The glue scripts define the factories globally; the worker bundle
+// runs inside a function whose `self` is a stand-in for the worker's global
+// scope. Messages pass between the two by direct calls, each delivered after
+// the current task's synchronous work, as before a worker's reply.
+function startInlineWorker({ scripts, builds, workerScript }) {
+  for (const source of scripts) runInlineScript(source);
+
+  const pageListeners = new Set();
+  const workerListeners = new Set();
+  const deliver = (listeners, data) => queueMicrotask(() => {
+    for (const listener of listeners) listener({ data });
   });
-  let busy = 0;
+  const scope = {
+    minirecCoreBuilds: builds,
+    minirecYieldEveryMs: MAIN_THREAD_YIELD_MS,
+    postMessage: (data) => deliver(pageListeners, data),
+    addEventListener: (type, listener) => {
+      if (type === 'message') workerListeners.add(listener);
+    },
+  };
+  for (const build of Object.values(builds)) scope[build.factoryName] = globalThis[build.factoryName];
+  globalThis.minirecInlineWorkerScope = scope;
+  try {
+    runInlineScript(`(function (self) {\n${workerScript}\n})(globalThis.minirecInlineWorkerScope);`);
+  } finally {
+    delete globalThis.minirecInlineWorkerScope;
+  }
 
   return {
-    mode: 'main thread',
-    start(method, args, { onEvent = () => {} } = {}) {
-      const context = createCallContext(onEvent);
-      const background = BACKGROUND_METHODS.has(method);
-      if (!background) busy++;
-      // Deferred by a microtask so callers see the same asynchronous order as with a worker.
-      const promise = Promise.resolve()
-        .then(() => service.call(method, args, context))
-        .finally(() => { if (!background) busy--; });
-      return { promise, cancel: () => context.cancel() };
+    postMessage: (data) => deliver(workerListeners, data),
+    addEventListener: (type, listener) => {
+      if (type === 'message') pageListeners.add(listener);
     },
-    busyCalls: () => busy,
+    removeEventListener: (type, listener) => {
+      if (type === 'message') pageListeners.delete(listener);
+    },
   };
 }
 
@@ -152,13 +121,16 @@ function createMainThreadClient(log) {
  * mode is 'worker' or 'main thread'; the fallback is reported through `log`.
  */
 export async function createCoreClient({ log }) {
+  const boot = globalThis.minirecCoreBoot;
+  if (!boot) throw new Error('the core start-up script (core-boot.js) did not run before the page script');
+  const started = await boot.started;
   let transport;
-  try {
-    transport = createWorkerClient(await startWorker(), log);
-  } catch (error) {
-    log.warn(`No Web Worker could be started (${error.message}), so the recommender core runs on the page's main thread. ` +
+  if (started.worker) {
+    transport = createWorkerClient(started.worker, log, 'worker');
+  } else {
+    log.warn(`No Web Worker could be started (${started.error.message}), so the recommender core runs on the page's main thread. ` +
       'The page may pause while large files load or a model trains.');
-    transport = createMainThreadClient(log);
+    transport = createWorkerClient(startInlineWorker(boot), log, 'main thread');
   }
   return {
     ...transport,

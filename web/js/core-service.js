@@ -217,6 +217,8 @@ function checkPlan(core, files, unknown) {
 export function createCoreService({ factories, print = () => {}, printErr = () => {}, yieldEveryMs = 50 }) {
   let core = null;
   let coreName = '';
+  // The first start call's instantiation, which later start calls share.
+  let starting = null;
   // Per data set caches, cleared whenever the data set changes.
   let ratedOrder = null;
   let ratingCounts = null;
@@ -364,13 +366,22 @@ export function createCoreService({ factories, print = () => {}, printErr = () =
   // -- Methods callable by name ----------------------------------------------
 
   const methods = {
-    /** Instantiates the core (SIMD build when the engine has SIMD) on the built-in data. */
+    /**
+     * Instantiates the core (SIMD build when the engine has SIMD) on the
+     * built-in data. Only the first call instantiates; later calls wait for
+     * it and return the same core, or raise the same error.
+     */
     async start() {
-      const choice = chooseCoreFactory(factories);
-      if (!choice) throw new MinirecError('the WebAssembly core is missing (createMinirecCore is not defined)', STATUS.STATE);
-      core = await Minirec.create(choice.factory, { print, printErr });
-      coreName = choice.name;
-      dataChanged();
+      if (!starting) {
+        starting = (async () => {
+          const choice = chooseCoreFactory(factories);
+          if (!choice) throw new MinirecError('the WebAssembly core is missing (createMinirecCore is not defined)', STATUS.STATE);
+          core = await Minirec.create(choice.factory, { print, printErr });
+          coreName = choice.name;
+          dataChanged();
+        })();
+      }
+      await starting;
       return { coreName, capabilities: core.capabilities, summary: core.summary() };
     },
 

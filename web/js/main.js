@@ -18,7 +18,7 @@ import { createMatrixView } from './views/matrix.js';
 import { createPopularityView } from './views/popularity.js';
 import { createGenresView } from './views/genres.js';
 import { createHeatmapView } from './views/heatmap.js';
-import { createTrainer, createTrainingView, trainParamsFromState, describeParams, formatRmse } from './views/training.js';
+import { createTrainer, createTrainingView, trainParamsFromState, describeParams, formatRmse, LIVE_RETRAIN_MAX_RATINGS } from './views/training.js';
 import { createRecommendView } from './views/recommend.js';
 
 const VIEW_FACTORIES = {
@@ -168,7 +168,14 @@ async function boot() {
   notices.subscribe(() => log.setNotice(notices.linkTexts().join(' ')));
 
   log.status('Starting the recommender core (WebAssembly)…', 'busy');
-  const core = await createCoreClient({ log });
+  // core-boot.js started the worker from <head>, so the core has been loading while the page was parsed.
+  let core;
+  try {
+    core = await createCoreClient({ log });
+  } catch (error) {
+    log.error(`The recommender core failed to start: ${error.message}`);
+    return;
+  }
   let started;
   try {
     started = await core.call('start');
@@ -228,10 +235,14 @@ async function boot() {
     describeDataInIntro(summary);
     tracker.track(checkUser(app, fromLink).then(async () => {
       if (app.summary !== summary) return;
+      // Small data trains in the worker while the sections draw; the sections
+      // that show the model redraw when training ends, as after any run.
+      const trainAlongside = summary.ratings <= LIVE_RETRAIN_MAX_RATINGS;
+      if (trainAlongside) app.trainer.start(trainParamsFromState(state));
       await Promise.all(views.map((view) => view.render({ fresh }).catch((error) => {
         log.error(`A section failed to draw: ${error.message}`);
       })));
-      if (app.summary !== summary) return;
+      if (app.summary !== summary || trainAlongside) return;
       if (summary.ratings <= AUTO_TRAIN_MAX_RATINGS) {
         app.trainer.start(trainParamsFromState(state));
       } else {

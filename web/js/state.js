@@ -1,6 +1,8 @@
 // state.js: the page state that changes what is shown, kept in the URL query
 // (?view=heatmap&user=3&alpha=0.5) so that a link reproduces a view.
 
+import { formatCount } from './dom.js';
+
 /** Section ids that `?view=` accepts. Each shows that section alone. */
 export const VIEWS = Object.freeze(['catalog', 'matrix', 'popularity', 'genres', 'heatmap', 'training', 'recommend']);
 
@@ -32,8 +34,6 @@ const SCHEMA = Object.freeze({
 export const STATE_DEFAULTS = Object.freeze(Object.fromEntries(
   Object.entries(SCHEMA).map(([key, spec]) => [key, spec.fallback])));
 
-const countFormat = new Intl.NumberFormat('en-US');
-
 /**
  * Describes the values a key accepts, e.g. "a whole number from 1 to 1,024"
  * or "a number greater than 0 and at most 10".
@@ -43,7 +43,7 @@ export function describeRange(key) {
   if (spec.type === 'enum') return `one of ${spec.values.join(', ')}`;
   if (spec.type === 'string') return `text of at most ${spec.maxLength} characters`;
   const noun = spec.type === 'int' ? 'a whole number' : 'a number';
-  const show = (n) => countFormat.format(n);
+  const show = (n) => formatCount(n);
   if (spec.min === undefined && spec.max === undefined) return noun;
   if (spec.exclusiveMin) return `${noun} greater than ${show(spec.min)} and at most ${show(spec.max)}`;
   return `${noun} from ${show(spec.min)} to ${show(spec.max)}`;

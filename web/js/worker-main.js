@@ -1,6 +1,10 @@
 // worker-main.js: the entry point of the Web Worker that runs the WebAssembly
-// core. The build bundles it after the emscripten core scripts (which define
-// createMinirecCore and createMinirecCoreSimd) into one Blob-URL worker.
+// core. The page's first script (core-boot.js) makes one Blob-URL worker of
+// the emscripten glue scripts, which define the factories, then a line that
+// sets self.minirecCoreBuilds to the embedded builds (see core-wasm.js), then
+// this bundle. The worker starts the core as soon as its script has run.
+// When no worker can be started, core-client.js runs the same script on the
+// main thread with a stand-in for `self`.
 //
 // Protocol (see core-client.js for the page side):
 //   page -> worker  { type: 'call', id, method, args }   run a core-service method
@@ -12,12 +16,14 @@
 //                   { type: 'log', level, text }         output of the core
 
 import { createCallContext, createCoreService, serializeError } from './core-service.js';
+import { embeddedCoreFactories } from './core-wasm.js';
 
 const service = createCoreService({
-  factories: { plain: self.createMinirecCore, simd: self.createMinirecCoreSimd },
+  factories: embeddedCoreFactories(self, self.minirecCoreBuilds ?? {}),
   print: (text) => self.postMessage({ type: 'log', level: 'info', text }),
   printErr: (text) => self.postMessage({ type: 'log', level: 'warning', text }),
-  yieldEveryMs: 50,
+  // The main-thread fallback (core-client.js) sets a shorter interval.
+  yieldEveryMs: self.minirecYieldEveryMs ?? 50,
 });
 
 /** Contexts of the calls still running, by call id, so a cancel can reach them. */
@@ -42,5 +48,9 @@ self.addEventListener('message', async (event) => {
     running.delete(message.id);
   }
 });
+
+// The core instantiates while the page finishes loading; the page's 'start'
+// call receives the same core, or this attempt's error.
+service.call('start').catch(() => {});
 
 self.postMessage({ type: 'ready' });

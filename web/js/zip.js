@@ -1,10 +1,13 @@
 // zip.js: reads the central directory of a .zip archive held in a Blob and
-// streams single members out of it, inflating with DecompressionStream. Only
+// streams single members out of it, inflating with DecompressionStream, or
+// with inflate.js on engines that lack it. Only
 // the directory and the chosen members are read, a chunk at a time, so memory
 // use does not grow with the size of the members. It reads the classic and
 // the ZIP64 end records, stored and deflated members, and checks each
 // member's size and CRC-32. No DOM use: it runs in a worker, on the main
 // thread and under Node 20.
+
+import { Inflater } from './inflate.js';
 
 // ---------------------------------------------------------------------------
 // Errors and constants
@@ -225,34 +228,50 @@ export async function openZipMember(blob, entry, archiveName = 'archive.zip') {
       'the archive is probably cut short. Download it again.');
   }
 
+  const deflated = entry.method === METHOD.DEFLATED;
+  const nativeInflate = deflated && typeof DecompressionStream === 'function';
   let raw = blob.slice(dataStart, dataEnd).stream();
-  if (entry.method === METHOD.DEFLATED) raw = raw.pipeThrough(new DecompressionStream('deflate-raw'));
+  if (nativeInflate) raw = raw.pipeThrough(new DecompressionStream('deflate-raw'));
+  // Without DecompressionStream (nor, in Firefox before 102, pipeThrough), the
+  // pull loop below feeds the compressed chunks to inflate.js.
+  const inflater = deflated && !nativeInflate ? new Inflater() : null;
   const reader = raw.getReader();
+  const corrupt = (error) => new ZipError(`${where} is corrupt: its compressed data does not inflate (${error.message})`);
   let crc = 0;
   let produced = 0;
 
   return new ReadableStream({
     async pull(controller) {
-      let result;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        controller.error(new ZipError(`${where} is corrupt: its compressed data does not inflate (${error.message})`));
-        return;
-      }
-      if (result.done) {
-        if (produced !== entry.size) {
-          controller.error(new ZipError(`${where} is corrupt: it inflates to ${produced} bytes, but the central directory records ${entry.size}`));
-        } else if (crc !== entry.crc32) {
-          controller.error(new ZipError(`${where} is corrupt: its CRC-32 is ${crc.toString(16)}, but the central directory records ${entry.crc32.toString(16)}`));
-        } else {
-          controller.close();
+      // Reads until some output is ready or the member ends, because a
+      // compressed chunk can end inside a symbol and inflate to nothing yet.
+      for (;;) {
+        let result;
+        let parts;
+        try {
+          result = await reader.read();
+          if (result.done) parts = inflater ? inflater.finish() : [];
+          else parts = inflater ? inflater.push(result.value) : [result.value];
+        } catch (error) {
+          controller.error(corrupt(error));
+          return;
         }
-        return;
+        for (const part of parts) {
+          crc = crc32(part, crc);
+          produced += part.length;
+          controller.enqueue(part);
+        }
+        if (result.done) {
+          if (produced !== entry.size) {
+            controller.error(new ZipError(`${where} is corrupt: it inflates to ${produced} bytes, but the central directory records ${entry.size}`));
+          } else if (crc !== entry.crc32) {
+            controller.error(new ZipError(`${where} is corrupt: its CRC-32 is ${crc.toString(16)}, but the central directory records ${entry.crc32.toString(16)}`));
+          } else {
+            controller.close();
+          }
+          return;
+        }
+        if (parts.length > 0) return;
       }
-      crc = crc32(result.value, crc);
-      produced += result.value.length;
-      controller.enqueue(result.value);
     },
     cancel(reason) {
       return reader.cancel(reason);

@@ -10,7 +10,7 @@ import { LIMITS, subsetNote } from '../subsets.js';
 import { bindNumberInput, createUserPicker } from '../controls.js';
 import { drawRmseChart } from '../chart.js';
 import { STATE_DEFAULTS } from '../state.js';
-import { STATUS } from '../minirec.js';
+import { STATUS, TRAIN_DEFAULTS } from '../minirec.js';
 
 /** Milliseconds of training per call on the main thread, which leaves the rest of a frame for drawing. */
 const FRAME_BUDGET_MS = 12;
@@ -129,11 +129,16 @@ export function createTrainer(app) {
     app.log.error(`Training failed: ${error.message.replace(/\.$/, '')}.${advice}`);
   }
 
-  async function loop(current) {
+  // Trains until the target epoch. `firstStep` is the first trainStep call,
+  // already sent by start().
+  async function loop(current, firstStep) {
+    let pending = firstStep;
     while (run === current) {
       let step;
       try {
-        step = await core.call('trainStep', { target: current.params.epochs, budgetMs: stepBudgetMs, since: history.length });
+        const request = pending ?? core.call('trainStep', { target: current.params.epochs, budgetMs: stepBudgetMs, since: history.length });
+        pending = null;
+        step = await request;
       } catch (error) {
         if (run !== current) return;
         run = null;
@@ -184,9 +189,15 @@ export function createTrainer(app) {
       await halt();
       if (token !== startToken) return false;
 
+      // The first slice of training is sent right behind the model request,
+      // so the core trains without waiting for this thread to read the reply.
+      // When the model cannot be created, that slice fails unread.
+      const creating = core.call('createModel', params);
+      const firstStep = core.call('trainStep', { target: { ...TRAIN_DEFAULTS, ...params }.epochs, budgetMs: stepBudgetMs, since: 0 });
+      firstStep.catch(() => {});
       let created;
       try {
-        created = await core.call('createModel', params);
+        created = await creating;
       } catch (error) {
         if (token !== startToken) return false;
         app.log.error(`Cannot create the model: ${error.message}`);
@@ -212,7 +223,7 @@ export function createTrainer(app) {
       run = current;
       app.log.info(`Training started: ${describeParams(current.params)} on ${formatCount(app.summary.ratings)} ratings.`);
       emit('started');
-      current.finished = loop(current);
+      current.finished = loop(current, firstStep);
       return true;
     },
 
