@@ -120,7 +120,7 @@ else
   PY_ARGS=(--loop-epochs 3 --batch-epochs 20)
   PIPELINE_ARGS=(--batches 31)
   RANK_ARGS=(--queries 51)
-  PAGE_LOADS=5
+  PAGE_LOADS=15
 fi
 
 # ---------------------------------------------------------------------------
