@@ -266,9 +266,13 @@ _Static_assert(sizeof(((mr_rng *)0)->state) == MR_RNG_WORDS * sizeof(uint32_t), 
 
 /* Regenerates all state words and sets pos to 0. */
 void mr_rng_refill(mr_rng *rng);
-/* Writes the tempered value of each state word from pos on into the same
- * position of `out`: out[i] is what mr_rng_next_u32 returns when pos is i. */
-void mr_rng_temper_block(const mr_rng *rng, uint32_t out[MR_RNG_WORDS]);
+/* Words tempered per call of mr_rng_temper_words, about 45 shuffle swaps. */
+#define MR_RNG_TEMPER_CHUNK 64
+/* Writes the tempered value of the state words from `from` on into the same
+ * positions of `out`, so out[i] is what mr_rng_next_u32 returns when pos is i.
+ * Covers up to MR_RNG_TEMPER_CHUNK words, ending at a multiple of 4 or at
+ * MR_RNG_WORDS, and returns the end. */
+int mr_rng_temper_words(const mr_rng *rng, uint32_t out[MR_RNG_WORDS], int from);
 
 /* Smallest all-ones mask covering `max`, as numpy's bounded draws use. */
 static inline uint32_t mr_interval_mask(uint32_t max)

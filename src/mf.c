@@ -326,26 +326,26 @@ mr_model *mr_model_create(const mr_dataset *ds, const mr_train_params *params, m
 /* Runs the next `count` swaps of the current epoch's shuffle: Fisher-Yates
  * from the last position down, as numpy's shuffle of a list, which draws the
  * partner of position i as the first generator word that, masked, is at most
- * i. The words come from a tempered copy of the state block. About one word
- * in four is rejected, so each swap reads the next two words and picks one
- * without a branch. Two rejections in a row and the end of a block take the
- * word-by-word path. The draws and the generator's position are the same as
- * with mr_rng_interval. */
+ * i. The words come from a tempered copy of the state block, made 64 words at
+ * a time as the swaps need them. About one word in four is rejected, so each
+ * swap reads the next two words and picks one without a branch. Two
+ * rejections in a row and the end of a block take the word-by-word path. The
+ * draws and the generator's position are the same as with mr_rng_interval. */
 static void shuffle_part(mr_model *m, long count)
 {
     mr_triple *t = m->triples;
     mr_rng *rng = &m->rng;
     uint32_t words[MR_RNG_WORDS];
-    int pos = rng->pos;
-    if (pos < MR_RNG_WORDS)
-        mr_rng_temper_block(rng, words);
+    int pos = rng->pos, ready = pos; /* words[pos..ready) are tempered */
     uint32_t mask = 0;
     for (long c = 0; c < count; c++) {
         uint32_t i = (uint32_t)m->shuffle_next--;
         if (mask == 0 || (mask >> 1) >= i)
             mask = mr_interval_mask(i);
+        if (pos + 1 >= ready && ready < MR_RNG_WORDS)
+            ready = mr_rng_temper_words(rng, words, ready);
         uint32_t j;
-        if (pos + 1 < MR_RNG_WORDS) {
+        if (pos + 1 < ready) {
             uint32_t first = words[pos] & mask, second = words[pos + 1] & mask;
             int take_first = first <= i;
             j = take_first ? first : second;
@@ -357,9 +357,10 @@ static void shuffle_part(mr_model *m, long count)
             do {
                 if (pos >= MR_RNG_WORDS) {
                     mr_rng_refill(rng);
-                    mr_rng_temper_block(rng, words);
-                    pos = 0;
+                    pos = ready = 0;
                 }
+                if (pos >= ready)
+                    ready = mr_rng_temper_words(rng, words, ready);
                 j = words[pos++] & mask;
             } while (j > i);
         }

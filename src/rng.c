@@ -85,14 +85,18 @@ static inline uint32_t temper(uint32_t y)
     return temper4(v)[0];
 }
 
-void mr_rng_temper_block(const mr_rng *rng, uint32_t out[MR_RNG_WORDS])
+int mr_rng_temper_words(const mr_rng *rng, uint32_t out[MR_RNG_WORDS], int from)
 {
     const uint32_t *s = rng->state;
-    int i = rng->pos;
-    for (; i < MT_N && (i & 3); i++)
+    int end = (from + MR_RNG_TEMPER_CHUNK) & ~3;
+    if (end > MT_N)
+        end = MT_N;
+    int i = from;
+    for (; i < end && (i & 3); i++)
         out[i] = temper(s[i]);
-    for (; i < MT_N; i += 4)
+    for (; i < end; i += 4)
         store4(out + i, temper4(load4(s + i)));
+    return end;
 }
 
 uint32_t mr_rng_next_u32(mr_rng *rng)
