@@ -13,6 +13,7 @@
  * FMA; the float kernels (sgd_kernels.c) trade that for speed. */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,10 +456,16 @@ static mr_status run_steps(mr_model *m, long n_steps, int n_epochs, mr_error *er
             double default_rate = mr_train_defaults().learning_rate;
             if (suggestion > default_rate)
                 suggestion = default_rate;
+            /* printf would write NaN as "nan" or "-nan" depending on its sign bit. */
+            char rmse_text[32];
+            if (isnan(rmse))
+                snprintf(rmse_text, sizeof rmse_text, "not a number");
+            else
+                snprintf(rmse_text, sizeof rmse_text, "%g", rmse);
             status = mr_fail(err, MR_ERR_DIVERGED,
-                             "training diverged at epoch %d (RMSE %g) with learning rate %g; "
+                             "training diverged at epoch %d (RMSE %s) with learning rate %g; "
                              "lower the learning rate, for example to %g",
-                             m->epochs_done, rmse, m->params.learning_rate, suggestion);
+                             m->epochs_done, rmse_text, m->params.learning_rate, suggestion);
             break;
         }
     }

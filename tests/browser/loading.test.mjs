@@ -318,7 +318,7 @@ describe('ml-latest-small as a zip', { skip: skipMovieLens }, () => {
   });
 
   test('settings wait for Train on large data', async () => {
-    assert.match(await text(page, '[data-testid="training-mode"]'), /100,836 ratings; press Train/);
+    assert.match(await text(page, '[data-testid="training-mode"]'), /100,836 ratings, so the model trains only when you press Train/);
     await page.fill('#train-k', '4');
     await settle(page);
     assert.match(await text(page, '[data-testid="training-pending"]'), /differ from the current model \(k = 3,.*press Train to apply them/);

@@ -103,6 +103,34 @@ static void train_negative_epoch_count_rejected(void)
     mr_dataset_destroy(ds);
 }
 
+/* Float factors overflow within the first epoch at learning rate 5, so
+ * inf - inf makes the epoch RMSE NaN, which the message spells out. */
+static void train_nan_rmse_message_says_not_a_number(void)
+{
+    mr_error err;
+    mr_dataset *ds = mr_dataset_create();
+    if (!CHECK(ds != NULL, "create data set"))
+        return;
+    for (int u = 1; u <= 40; u++)
+        for (int movie = 1; movie <= 40; movie++)
+            mr_dataset_add_rating(ds, u, movie, 1 + (u * 7 + movie * 3) % 5, &err);
+    mr_train_params p = mr_train_defaults();
+    p.learning_rate = 5.0;
+    p.kernel = MR_KERNEL_SCALAR_FLOAT;
+    mr_model *m = NULL;
+    if (CHECK_STATUS(mr_dataset_finish(ds, &err), MR_OK, &err, "finish"))
+        m = mr_model_create(ds, &p, &err);
+    if (CHECK(m != NULL, "create model with learning rate 5") &&
+        CHECK_STATUS(mr_model_train(m, 50, &err), MR_ERR_DIVERGED, &err, "train at learning rate 5")) {
+        double rmse = mr_model_rmse(m)[mr_model_epochs_done(m) - 1];
+        CHECK(isnan(rmse), "the last epoch's RMSE is NaN: %g", rmse);
+        CHECK_CONTAINS(err.message, "(RMSE not a number)", "message spells out NaN");
+        CHECK(strstr(err.message, "nan") == NULL, "message has no printf NaN: %s", err.message);
+    }
+    mr_model_destroy(m);
+    mr_dataset_destroy(ds);
+}
+
 static void train_diverging_learning_rate_reports_epoch(void)
 {
     mr_dataset *ds = builtin_or_fail();
@@ -419,6 +447,7 @@ static const test_case tests[] = {
     {"train_zero_regularization_accepted", train_zero_regularization_accepted},
     {"train_negative_epoch_count_rejected", train_negative_epoch_count_rejected},
     {"train_diverging_learning_rate_reports_epoch", train_diverging_learning_rate_reports_epoch},
+    {"train_nan_rmse_message_says_not_a_number", train_nan_rmse_message_says_not_a_number},
     {"dataset_finish_without_ratings", dataset_finish_without_ratings},
     {"model_create_without_ratings_rejected", model_create_without_ratings_rejected},
     {"queries_on_unfinished_dataset_fail", queries_on_unfinished_dataset_fail},

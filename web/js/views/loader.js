@@ -207,7 +207,7 @@ export function createLoaderView(app, root) {
     const seconds = summary.seconds.toFixed(summary.seconds < 1 ? 2 : 1);
     message.textContent = `Loaded in ${seconds} s.`;
     log.info(`Loaded ${formatCount(summary.users)} users, ${formatCount(summary.movies)} movies and ${formatCount(summary.ratings)} ratings ` +
-      `in ${seconds} s (${formatCount(summary.duplicates)} duplicates, ${formatCount(summary.skipped)} lines skipped).`);
+      `in ${seconds} s (${plural(summary.duplicates, 'duplicate', 'duplicates')}, ${plural(summary.skipped, 'line', 'lines')} skipped).`);
     events.emit('data', { summary, fresh: true });
   }
 

@@ -356,7 +356,7 @@ export function createTrainingView(app, root) {
   function showMode() {
     modeLine.textContent = app.trainer.live
       ? `This data has ${formatCount(app.summary.ratings)} ratings, so the model retrains at once whenever a setting changes.`
-      : `This data has ${formatCount(app.summary.ratings)} ratings; press Train to fit the model with the settings above.`;
+      : `This data has ${formatCount(app.summary.ratings)} ratings, so the model trains only when you press Train, with the settings above.`;
   }
 
   function showPending() {
