@@ -249,6 +249,28 @@ describe('minirec page from file://', () => {
     await page.close();
   });
 
+  test('charts follow the window width', async () => {
+    const { page, errors } = await openPage('', { width: 1100, height: 900 });
+    // CSS width of each canvas and of the box it sits in.
+    const widths = () => page.evaluate(() => ['#heatmap-canvas', '#rmse-canvas'].map((selector) => {
+      const canvas = document.querySelector(selector);
+      return { canvas: canvas.getBoundingClientRect().width, box: canvas.parentElement.clientWidth };
+    }));
+    const wide = await widths();
+    await page.setViewportSize({ width: 600, height: 900 });
+    await page.waitForFunction(() => {
+      const chart = document.querySelector('#rmse-canvas');
+      return chart.getBoundingClientRect().width <= chart.parentElement.clientWidth;
+    }, null, { timeout: READY_TIMEOUT_MS });
+    await settle(page);
+    const narrow = await widths();
+    assert.ok(narrow[1].canvas < wide[1].canvas, `RMSE chart ${wide[1].canvas}px at 1100, ${narrow[1].canvas}px at 600`);
+    assert.ok(narrow[1].canvas <= narrow[1].box, `RMSE chart ${narrow[1].canvas}px in a ${narrow[1].box}px box`);
+    assert.ok(narrow[0].canvas <= Math.max(narrow[0].box, 260), `heatmap ${narrow[0].canvas}px in a ${narrow[0].box}px box`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('invalid URL value is reported', async () => {
     const { page } = await openPage('?alpha=2&k=abc');
     assert.equal(await page.locator('#rec-alpha-value').textContent(), '0.70', 'alpha falls back to 0.7');

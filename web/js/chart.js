@@ -58,12 +58,13 @@ function yAxis(finite, useLog, ratingMax) {
 
 /**
  * Draws RMSE values (epoch 1 first) against an x axis that runs to
- * totalEpochs, in the canvas's CSS width and the given CSS height.
- * Options: ratingMax (an RMSE above 4 times it switches to a log axis) and
- * divergedAt (the epoch whose RMSE exploded, marked on the chart, or null).
+ * totalEpochs, in the given CSS width and height.
+ * Options: width (CSS pixels, by default the parent's width), ratingMax (an
+ * RMSE above 4 times it switches to a log axis) and divergedAt (the epoch whose
+ * RMSE exploded, marked on the chart, or null).
  */
-export function drawRmseChart(canvas, rmse, totalEpochs, { height = 220, ratingMax = 5, divergedAt = null } = {}) {
-  const width = Math.max(240, canvas.parentElement?.clientWidth || 600);
+export function drawRmseChart(canvas, rmse, totalEpochs, { width: givenWidth = null, height = 220, ratingMax = 5, divergedAt = null } = {}) {
+  const width = Math.max(240, givenWidth || canvas.parentElement?.clientWidth || 600);
   const ratio = window.devicePixelRatio || 1;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);

@@ -68,6 +68,25 @@ export function formatCount(n) {
   return numberFormat.format(n);
 }
 
+/**
+ * Follows an element's content width with a ResizeObserver and calls
+ * onChange(width) after each change. Returns a function that gives the last
+ * observed width, or null before the first observation. Drawing code sizes its
+ * canvas from this width: reading clientWidth right after the page changed
+ * would lay out the whole page synchronously, which at start-up costs tens of
+ * milliseconds per read.
+ */
+export function trackWidth(element, onChange) {
+  let width = null;
+  new ResizeObserver((entries) => {
+    const observed = entries[entries.length - 1].contentRect.width;
+    if (observed === width) return;
+    width = observed;
+    onChange(width);
+  }).observe(element);
+  return () => width;
+}
+
 /** Formats a count with its noun: plural(1, 'title', 'titles') -> "1 title", plural(2, ...) -> "2 titles". */
 export function plural(n, singular, pluralForm) {
   return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;

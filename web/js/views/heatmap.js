@@ -5,7 +5,7 @@
 // keys show the rest. In an embedded view the map also fits the frame's
 // height. Below it, a "similar movies" picker over the whole catalog.
 
-import { h, replaceChildren, dataTable, formatCount, formatNumber, movieName, plural } from '../dom.js';
+import { h, replaceChildren, dataTable, formatCount, formatNumber, movieName, plural, trackWidth } from '../dom.js';
 import { LIMITS, noGenresNote } from '../subsets.js';
 import { createLatest, debounce } from '../tasks.js';
 import { viridis, prefersDarkText } from '../viridis.js';
@@ -221,7 +221,7 @@ export function createHeatmapView(app, root) {
 
   function redraw() {
     if (labels.length === 0 || !cells) return;
-    const available = Math.max(260, canvasWrap.clientWidth || root.clientWidth || 600);
+    const available = Math.max(260, wrapWidth() || canvasWrap.clientWidth || root.clientWidth || 600);
     layout = computeLayout(canvas.getContext('2d'), axisLabels, available, availableHeight());
     drawHeatmap(canvas, layout, cells, axisLabels, values, hover);
   }
@@ -284,7 +284,7 @@ export function createHeatmapView(app, root) {
     cancelAnimationFrame(resizeFrame);
     resizeFrame = requestAnimationFrame(redraw);
   };
-  new ResizeObserver(scheduleRedraw).observe(canvasWrap);
+  const wrapWidth = trackWidth(canvasWrap, scheduleRedraw);
   // A frame that only changes height resizes no observed element, so the window's resize event redraws.
   window.addEventListener('resize', () => { if (document.body.classList.contains('embed')) scheduleRedraw(); });
 

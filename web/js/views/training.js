@@ -4,7 +4,7 @@
 // thread), so the page keeps responding and Stop takes effect between calls.
 // On small data every change of a setting retrains the model at once.
 
-import { h, replaceChildren, dataTable, formatCount, formatNumber, formatRating, movieName } from '../dom.js';
+import { h, replaceChildren, dataTable, formatCount, formatNumber, formatRating, movieName, trackWidth } from '../dom.js';
 import { createLatest } from '../tasks.js';
 import { LIMITS, subsetNote } from '../subsets.js';
 import { bindNumberInput, createUserPicker } from '../controls.js';
@@ -327,7 +327,9 @@ export function createTrainingView(app, root) {
   function redrawChart() {
     cancelAnimationFrame(chartFrame);
     chartFrame = 0;
-    drawRmseChart(canvas, app.trainer.history, totalEpochs, { ratingMax: app.summary.ratingMax, divergedAt: app.trainer.divergedAt });
+    drawRmseChart(canvas, app.trainer.history, totalEpochs, {
+      width: chartWidth(), ratingMax: app.summary.ratingMax, divergedAt: app.trainer.divergedAt,
+    });
   }
 
   // Chart redraws wait for the next frame, so a run that starts and ends
@@ -499,10 +501,10 @@ export function createTrainingView(app, root) {
   });
 
   let resizeFrame = 0;
-  new ResizeObserver(() => {
+  const chartWidth = trackWidth(chartWrap, () => {
     cancelAnimationFrame(resizeFrame);
     resizeFrame = requestAnimationFrame(redrawChart);
-  }).observe(chartWrap);
+  });
 
   return {
     async render() {
