@@ -134,7 +134,7 @@ def sgd_section(records):
     for mode in ("kernel", "train"):
         if mode == "train":
             out += ["", f"**mr_model_train** (a fresh model each time, the fastest of {first.get('repeats', '?')} "
-                    "after a 0.3 s warm-up; includes the shuffle of every epoch, which dominates at small k, and "
+                    "after a 0.3 s warm-up; includes the shuffle of every epoch, about half the time at k = 3, and "
                     "the copy of float factors back to double):", ""]
         rows = []
         for k in ks:
