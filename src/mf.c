@@ -337,7 +337,7 @@ static void shuffle_part(mr_model *m, long count)
     mr_triple *t = m->triples;
     mr_rng *rng = &m->rng;
     uint32_t words[MR_RNG_WORDS];
-    int pos = rng->pos, ready = pos; /* words[pos..ready) are tempered */
+    int pos = rng->pos, ready = pos; /* Words pos to ready - 1 are tempered. */
     uint32_t mask = 0;
     for (long c = 0; c < count; c++) {
         uint32_t i = (uint32_t)m->shuffle_next--;

@@ -1,7 +1,7 @@
-// browser-helpers.mjs: shared set-up of the browser tests that came after
-// page.test.mjs and loading.test.mjs: headless Chromium (Debian's
-// /usr/bin/chromium driven by playwright-core), the built page, a loopback
-// server for dist/site, and waits for the page's ready marker and idle state.
+// browser-helpers.mjs: shared set-up of the browser tests: headless Chromium
+// (Debian's /usr/bin/chromium driven by playwright-core), the built page, a
+// loopback server for dist/site, and waits for the page's ready marker and
+// idle state.
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -66,22 +66,40 @@ export async function screenshot(page, name, locator) {
 const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.csv': 'text/csv', '.txt': 'text/plain' };
 
 /**
- * Serves dist/site on 127.0.0.1 at a free port. `rewriteIndex` may change
- * the text of index.html before it is sent. Resolves to { server, url }.
+ * Serves dist/site on 127.0.0.1 at a free port and counts requests per path.
+ * `rewriteIndex` may change the text of index.html before it is sent. With
+ * slowData, files under data/ trickle out 32 KiB every 50 ms. Resolves to
+ * { server, requests, url }.
  */
-export function serveSite({ rewriteIndex = (html) => html } = {}) {
+export function serveSite({ rewriteIndex = (html) => html, slowData = false } = {}) {
+  const requests = new Map();
   const server = http.createServer((request, response) => {
     const name = new URL(request.url, 'http://127.0.0.1').pathname.replace(/^\/$/, '/index.html');
+    requests.set(name, (requests.get(name) ?? 0) + 1);
     const file = path.join(siteDir, path.normalize(name));
     if (!file.startsWith(siteDir) || !existsSync(file)) {
       response.writeHead(404).end('not found');
       return;
     }
-    const body = name === '/index.html' ? rewriteIndex(readFileSync(file, 'utf8')) : readFileSync(file);
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    response.end(body);
+    const body = name === '/index.html' ? Buffer.from(rewriteIndex(readFileSync(file, 'utf8'))) : readFileSync(file);
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+    if (!slowData || !name.startsWith('/data/')) {
+      response.end(body);
+      return;
+    }
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (response.destroyed || sent >= body.length) {
+        clearInterval(timer);
+        response.end();
+        return;
+      }
+      response.write(body.subarray(sent, sent + 32768));
+      sent += 32768;
+    }, 50);
+    response.on('close', () => clearInterval(timer));
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` }));
+    server.listen(0, '127.0.0.1', () => resolve({ server, requests, url: `http://127.0.0.1:${server.address().port}/` }));
   });
 }

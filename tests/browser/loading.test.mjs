@@ -11,13 +11,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { buildZip } from '../node/zip-writer.mjs';
+import { serveSite } from './browser-helpers.mjs';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testDir, '..', '..');
@@ -164,45 +164,6 @@ function writeLargeRatings(lines) {
   writeSync(fd, buffer);
   closeSync(fd);
   return { file, users: user };
-}
-
-const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.csv': 'text/csv', '.txt': 'text/plain' };
-
-/**
- * Serves dist/site on 127.0.0.1 at a free port and counts requests per path.
- * With slowData, files under data/ trickle out 32 KiB every 50 ms.
- */
-function serveSite({ slowData = false } = {}) {
-  const requests = new Map();
-  const server = http.createServer((request, response) => {
-    const name = new URL(request.url, 'http://127.0.0.1').pathname.replace(/^\/$/, '/index.html');
-    requests.set(name, (requests.get(name) ?? 0) + 1);
-    const file = path.join(siteDir, path.normalize(name));
-    if (!file.startsWith(siteDir) || !existsSync(file)) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    const body = readFileSync(file);
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-    if (!slowData || !name.startsWith('/data/')) {
-      response.end(body);
-      return;
-    }
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (response.destroyed || sent >= body.length) {
-        clearInterval(timer);
-        response.end();
-        return;
-      }
-      response.write(body.subarray(sent, sent + 32768));
-      sent += 32768;
-    }, 50);
-    response.on('close', () => clearInterval(timer));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, requests, url: `http://127.0.0.1:${server.address().port}/` }));
-  });
 }
 
 // ---------------------------------------------------------------------------

@@ -6,11 +6,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+
+import { serveSite } from './browser-helpers.mjs';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testDir, '..', '..');
@@ -84,26 +85,6 @@ function writeCsvPair(dir, movies, ratings) {
   writeFileSync(moviesPath, movies);
   writeFileSync(ratingsPath, ratings);
   return [moviesPath, ratingsPath];
-}
-
-const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
-
-/** Serves dist/site on 127.0.0.1 at a free port. Resolves to { server, url }. */
-function serveSite() {
-  const siteDir = path.join(repoRoot, 'dist', 'site');
-  const server = http.createServer((request, response) => {
-    const name = new URL(request.url, 'http://127.0.0.1').pathname.replace(/^\/$/, '/index.html');
-    const file = path.join(siteDir, path.normalize(name));
-    if (!file.startsWith(siteDir) || !existsSync(file)) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` }));
-  });
 }
 
 async function loadFiles(page, files) {

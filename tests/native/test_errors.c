@@ -105,7 +105,7 @@ static void train_negative_epoch_count_rejected(void)
 
 /* Float factors overflow within the first epoch at learning rate 5, so
  * inf - inf makes the epoch RMSE NaN, which the message spells out. */
-static void train_nan_rmse_message_says_not_a_number(void)
+static void train_nan_rmse_message_not_a_number(void)
 {
     mr_error err;
     mr_dataset *ds = mr_dataset_create();
@@ -447,7 +447,7 @@ static const test_case tests[] = {
     {"train_zero_regularization_accepted", train_zero_regularization_accepted},
     {"train_negative_epoch_count_rejected", train_negative_epoch_count_rejected},
     {"train_diverging_learning_rate_reports_epoch", train_diverging_learning_rate_reports_epoch},
-    {"train_nan_rmse_message_says_not_a_number", train_nan_rmse_message_says_not_a_number},
+    {"train_nan_rmse_message_not_a_number", train_nan_rmse_message_not_a_number},
     {"dataset_finish_without_ratings", dataset_finish_without_ratings},
     {"model_create_without_ratings_rejected", model_create_without_ratings_rejected},
     {"queries_on_unfinished_dataset_fail", queries_on_unfinished_dataset_fail},

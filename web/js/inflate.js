@@ -211,13 +211,13 @@ export class Inflater {
   // -- Input and bits ------------------------------------------------------
 
   _append(chunk) {
-    const kept = this._input.length - this._inputPos;
-    if (kept === 0) {
+    const unread = this._input.length - this._inputPos;
+    if (unread === 0) {
       this._input = chunk;
     } else {
-      const joined = new Uint8Array(kept + chunk.length);
+      const joined = new Uint8Array(unread + chunk.length);
       joined.set(this._input.subarray(this._inputPos));
-      joined.set(chunk, kept);
+      joined.set(chunk, unread);
       this._input = joined;
     }
     this._inputPos = 0;

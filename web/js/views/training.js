@@ -103,6 +103,15 @@ export function createTrainer(app) {
   let info = null;
   let divergedAt = null;
 
+  // Empties the RMSE history and progress of the model in use.
+  function clearProgress() {
+    history = [];
+    epochsDone = 0;
+    epochStep = 0;
+    stepsPerEpoch = 0;
+    divergedAt = null;
+  }
+
   function emit(phase, extra = {}) {
     events.emit('model', {
       phase,
@@ -215,11 +224,7 @@ export function createTrainer(app) {
       const current = { params: created.params };
       lastParams = created.params;
       info = created;
-      history = [];
-      epochsDone = 0;
-      epochStep = 0;
-      stepsPerEpoch = 0;
-      divergedAt = null;
+      clearProgress();
       run = current;
       app.log.info(`Training started: ${describeParams(current.params)} on ${formatCount(app.summary.ratings)} ratings.`);
       emit('started');
@@ -239,13 +244,9 @@ export function createTrainer(app) {
     reset() {
       startToken++;
       run = null;
-      history = [];
-      epochsDone = 0;
-      epochStep = 0;
-      stepsPerEpoch = 0;
+      clearProgress();
       lastParams = null;
       info = null;
-      divergedAt = null;
       emit('reset');
     },
   };
